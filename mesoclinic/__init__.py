@@ -1,0 +1,1 @@
+"""Mesoclinic: software for skin clinics that deliver mesotherapy."""
