@@ -101,6 +101,8 @@ class Substance:
     exclusion_sources: tuple[str, ...]
     mg_per_ml: Sourced | None  # set for anaesthetics whose dose is capped
     declined_reason: str  # non-empty: a claim with no evidence, never planned
+    max_mg_per_kg: Sourced | None = None  # dose cap per kg of body weight, per visit
+    max_mg: Sourced | None = None  # absolute dose cap per visit
 
 
 @dataclass(frozen=True)
