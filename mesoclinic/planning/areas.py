@@ -12,10 +12,12 @@ Steps, for each (concern, zone) pair in request order:
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
 from mesoclinic.planning.depth import depth_for
+from mesoclinic.planning.index import knowledge_index
 from mesoclinic.planning.knowledge_model import (
     Gap,
     Knowledge,
@@ -33,6 +35,7 @@ from mesoclinic.planning.model import (
     PlannedSubstance,
     PlanRequest,
     Severity,
+    Sex,
     SubstanceRole,
 )
 from mesoclinic.planning.screening import Screening
@@ -66,9 +69,8 @@ def build_areas(request: PlanRequest, knowledge: Knowledge, screening: Screening
     declined = _Grouped()  # (concern, reason, "", sources) -> zones
     exclusions = _Grouped()  # (finding code, message, severity, sources) -> zones
     pairs: dict[tuple[str, str], list[str]] = {}  # (zone, protocol code) -> concerns
-    protocols = {p.code: p for p in knowledge.protocols}
-    by_pair = {(p.concern, z): p for p in knowledge.protocols for z in p.zones}
-    declined_uses = {(d.concern, z): d for d in knowledge.declined_uses for z in d.zones}
+    index = knowledge_index(knowledge)
+    protocols, by_pair, declined_uses = index.protocols, index.by_pair, index.declined_uses
     infected = set(screening.infected_zones)
 
     for item in request.requests:
@@ -108,8 +110,15 @@ def build_areas(request: PlanRequest, knowledge: Knowledge, screening: Screening
             for concern_code in concerns:
                 declined.add((concern_code, reason, "", ()), zone)
             continue
+        sex = request.patient.sex
+        key = ("area", zone, tuple(concerns), code, chosen, tuple(others), tuple(anaesthetics), sex)
         areas.append(
-            _area(zone, tuple(concerns), protocol, chosen, others, anaesthetics, request, knowledge)
+            index.remember(
+                key,
+                lambda: _area(
+                    zone, tuple(concerns), protocol, chosen, others, anaesthetics, sex, knowledge
+                ),
+            )
         )
 
     return AreaOutcome(
@@ -184,13 +193,14 @@ def _area(
     chosen: Substance,
     others: list[Substance],
     anaesthetics: list[Substance],
-    request: PlanRequest,
+    sex: Sex | None,
     knowledge: Knowledge,
 ) -> Area:
+    """The area for these inputs. Pure: ``build_areas`` memoises it per knowledge."""
     angle = _whole(protocol.angle_deg)
     advice = depth_for(
         zone=knowledge.zones[zone],
-        sex=request.patient.sex,
+        sex=sex,
         layer=protocol.layer,
         angle_deg=angle,
     )
@@ -253,6 +263,7 @@ def _area(
     )
 
 
+@functools.cache  # pure in a frozen Substance; the same few substances recur in every plan
 def _planned(substance: Substance) -> PlannedSubstance:
     note = substance.evidence_note
     if substance.concentration_note:

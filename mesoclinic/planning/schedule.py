@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from mesoclinic.planning.index import knowledge_index
 from mesoclinic.planning.knowledge_model import Gap, Knowledge, Protocol, Sourced
 from mesoclinic.planning.model import (
     Area,
@@ -44,16 +46,16 @@ def build_schedule(
     start_date: dt.date | None,
     knowledge: Knowledge,
 ) -> Schedule:
-    protocols = {p.code: p for p in knowledge.protocols}
-    courses = _courses(areas, protocols)
+    index = knowledge_index(knowledge)
+    courses = _courses(areas, index.protocols)
     days = _session_days(courses)
-    zone_rank = {code: i for i, code in enumerate(knowledge.zones)}
+    zone_rank = index.zone_rank
     fitted, findings = _fit_lidocaine(areas, days, patient, knowledge, zone_rank)
     visits = _visits(fitted, days, start_date, _lidocaine_cap(patient, knowledge), knowledge)
     return Schedule(tuple(fitted), courses, visits, tuple(findings))
 
 
-def _courses(areas: tuple[Area, ...], protocols: dict[str, Protocol]) -> tuple[Course, ...]:
+def _courses(areas: tuple[Area, ...], protocols: Mapping[str, Protocol]) -> tuple[Course, ...]:
     grouped: dict[str, list[Area]] = defaultdict(list)
     for area in areas:
         grouped[area.protocol].append(area)
@@ -156,12 +158,14 @@ def _fit_lidocaine(
     days: dict[str, tuple[int, ...]],
     patient: Patient,
     knowledge: Knowledge,
-    zone_rank: dict[str, int],
+    zone_rank: Mapping[str, int],
 ) -> tuple[list[Area], list[Finding]]:
     fitted = list(areas)
     cap = _lidocaine_cap(patient, knowledge)
     findings: list[Finding] = []
     removed: list[str] = []
+    if not any(_has_lidocaine(a) for a in fitted):
+        return fitted, findings
     while cap is not None:
         over = _first_visit_over(fitted, days, cap, knowledge)
         if over is None:
@@ -231,7 +235,7 @@ def _visits(
     for area in areas:
         for day in days[area.protocol]:
             by_day[day].append(area)
-    zone_rank = {code: i for i, code in enumerate(knowledge.zones)}
+    zone_rank = knowledge_index(knowledge).zone_rank
     visits = []
     for day in sorted(by_day):
         members = by_day[day]
@@ -250,7 +254,7 @@ def _visits(
     return tuple(visits)
 
 
-def _ordered(zones: list[str], zone_rank: dict[str, int]) -> tuple[str, ...]:
+def _ordered(zones: list[str], zone_rank: Mapping[str, int]) -> tuple[str, ...]:
     return tuple(sorted(set(zones), key=zone_rank.__getitem__))
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
 
+@functools.cache  # a few hundred ids at most; sorting them is a hot path of every plan
 def source_sort_key(source_id: str) -> tuple[str, int, str]:
     """Orders R2 before R10 and R24 before R24a: prefix, number, suffix."""
     head = source_id.rstrip("abcdefghijklmnopqrstuvwxyz")
