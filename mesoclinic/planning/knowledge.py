@@ -1,0 +1,413 @@
+"""Load the knowledge base: the TOML files in ``planning/data`` -> one frozen ``Knowledge``.
+
+``load_knowledge`` reads every file the schema (``data/README.md``) lists, checks it against the
+schema and against the other files, and either returns a ``Knowledge`` or raises one
+``PlanningError`` whose ``problems`` list every problem found, each naming the file, the entry
+and the key. Nothing is half-loaded: one problem anywhere and no ``Knowledge`` is returned,
+because the engine must not plan from a fact base with a number nobody can trace.
+
+Pure Python (stdlib only) and free of Django, like the rest of ``planning``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+
+from mesoclinic.planning.errors import PlanningError
+from mesoclinic.planning.knowledge_model import (
+    AlternativeOption,
+    Concern,
+    DeclinedUse,
+    Knowledge,
+    Protocol,
+    Rule,
+    Source,
+    Sourced,
+    Substance,
+    Zone,
+)
+from mesoclinic.planning.knowledge_parse import (
+    Context,
+    Entry,
+    Table,
+    build_each,
+    entries,
+    known_codes,
+    read_file,
+    suggest,
+    unknown,
+)
+from mesoclinic.planning.model import (
+    Evidence,
+    Layer,
+    NeedleFear,
+    Region,
+    Severity,
+    SubstanceRole,
+    Technique,
+)
+
+DATA_DIR = Path(__file__).parent / "data"
+
+# The knowledge files, in the order they are checked: each file's codes are known before a
+# later file refers to them. Only these files count towards the version hash.
+FILES: tuple[str, ...] = (
+    "meta.toml",
+    "sources.toml",
+    "codes.toml",
+    "zones.toml",
+    "concerns.toml",
+    "substances.toml",
+    "protocols.toml",
+    "rules.toml",
+    "declined.toml",
+    "alternatives.toml",
+)
+
+SOURCE_QUALITIES = frozenset({"peer_reviewed", "label", "regulator", "secondary", "low", "vendor"})
+PATIENT_STATES = frozenset({"pregnant", "breastfeeding", "may_become_pregnant"})
+PLAIN_TRIGGERS = ("pregnant", "breastfeeding", "weight_unknown", "infection_zone")
+TRIGGER_FORMS = (
+    *PLAIN_TRIGGERS,
+    "condition:<code>",
+    "medication:<code>",
+    "age_under:<years>",
+    "needle_fear:<mild|severe>",
+)
+FEAR_LEVELS = (NeedleFear.MILD.value, NeedleFear.SEVERE.value)
+# Semver-like, without build metadata: the loader appends "+sha256:..." itself.
+VERSION_RE = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?")
+
+
+def load_knowledge(directory: Path | None = None) -> Knowledge:
+    """Read, validate and return the knowledge base in ``directory`` (default: packaged data).
+
+    Raises ``PlanningError`` listing every problem (missing or malformed file, bare or unsourced
+    number, unknown or duplicate code, unknown key, ...) when there is at least one.
+    ``Knowledge.version`` is ``meta.toml``'s version plus ``+sha256:`` and the first 12 hex
+    digits of a hash over the knowledge files (see ``_version``), so equal bytes give an equal
+    version and any edit gives a new one.
+    """
+    folder = DATA_DIR if directory is None else Path(directory)
+    ctx = Context()
+    blobs: dict[str, bytes] = {}
+    docs = {name: read_file(folder, name, ctx, blobs) for name in FILES}
+
+    semver = _meta(ctx, docs["meta.toml"])
+    sources = build_each(ctx, "sources.toml", docs["sources.toml"], "source", "id", _source)
+    ctx.sources = known_codes(docs["sources.toml"], "source", sources)
+    conditions, medications = _codes(ctx, docs["codes.toml"])
+    zones = build_each(ctx, "zones.toml", docs["zones.toml"], "zone", "code", _zone)
+    ctx.zones = known_codes(docs["zones.toml"], "zone", zones)
+    concerns = build_each(ctx, "concerns.toml", docs["concerns.toml"], "concern", "code", _concern)
+    ctx.concerns = known_codes(docs["concerns.toml"], "concern", concerns)
+    substances = build_each(
+        ctx, "substances.toml", docs["substances.toml"], "substance", "code", _substance
+    )
+    ctx.substances = known_codes(docs["substances.toml"], "substance", substances)
+    protocols = _protocols(ctx, docs["protocols.toml"], concerns, substances)
+    rules = build_each(ctx, "rules.toml", docs["rules.toml"], "rule", "code", _rule)
+    declined = _declined(ctx, docs["declined.toml"], protocols)
+    alternatives = build_each(
+        ctx, "alternatives.toml", docs["alternatives.toml"], "alternative", "code", _alternative
+    )
+
+    if ctx.problems:
+        raise PlanningError(ctx.problems)
+    return Knowledge(
+        version=_version(semver, blobs),
+        sources=MappingProxyType(sources),
+        zones=MappingProxyType(zones),
+        concerns=MappingProxyType(concerns),
+        substances=MappingProxyType(substances),
+        protocols=tuple(protocols.values()),
+        rules=tuple(rules.values()),
+        declined_uses=declined,
+        alternatives=tuple(alternatives.values()),
+        conditions=conditions,
+        medications=medications,
+    )
+
+
+@functools.cache
+def default_knowledge() -> Knowledge:
+    """The packaged knowledge base (``planning/data``), loaded and validated once per process.
+
+    The result is cached: every call returns the same object. A failed load is not cached,
+    so the next call tries again (and raises again if the files are still wrong).
+    """
+    return load_knowledge()
+
+
+def _version(semver: str, blobs: Mapping[str, bytes]) -> str:
+    """``semver+sha256:<12 hex>``; the hash covers, per file in name order, name NUL bytes NUL."""
+    digest = hashlib.sha256()
+    for name in sorted(blobs):
+        digest.update(name.encode() + b"\0" + blobs[name] + b"\0")
+    return f"{semver}+sha256:{digest.hexdigest()[:12]}"
+
+
+def _meta(ctx: Context, doc: Table | None) -> str:
+    if doc is None:
+        return ""
+    entry = Entry(ctx, "meta.toml", doc)
+    version = entry.text("version", nonempty=True)
+    if version.strip() and not VERSION_RE.fullmatch(version):
+        entry.problem("version", f'must look like "2026.11.1" (got "{version}")')
+    entry.finish()
+    return version
+
+
+def _codes(ctx: Context, doc: Table | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``codes.toml``: the condition and medication codes of the contract."""
+    if doc is None:
+        return (), ()
+    entry = Entry(ctx, "codes.toml", doc)
+    lists = []
+    for key in ("conditions", "medications"):
+        items = entry.strings(key) or ()
+        for i, item in enumerate(items):
+            if item in items[:i]:
+                entry.problem(f"{key}[{i}]", f'duplicate code "{item}"')
+        lists.append(items)
+    entry.finish()
+    # As in known_codes: no list, no checks against it (the missing list is the one problem).
+    ctx.conditions = frozenset(lists[0]) if isinstance(doc.get("conditions"), list) else None
+    ctx.medications = frozenset(lists[1]) if isinstance(doc.get("medications"), list) else None
+    return lists[0], lists[1]
+
+
+# --- entries -------------------------------------------------------------------------------
+
+
+def _source(e: Entry, ctx: Context) -> Source:
+    code = e.text("id", nonempty=True)
+    citation = e.text("citation", nonempty=True)
+    url = e.text("url")  # may be empty: some labels and reports have no stable address
+    quality = e.code("quality", SOURCE_QUALITIES, "source quality")
+    return Source(id=code, citation=citation, url=url, quality=quality)
+
+
+def _zone(e: Entry, ctx: Context) -> Zone:
+    zone = Zone(
+        code=e.text("code", nonempty=True),
+        name=e.text("name", nonempty=True),
+        region=e.enum("region", Region, "region"),
+        diagram=e.text("diagram", nonempty=True),
+        female=e.thickness("female"),
+        male=e.thickness("male"),
+        note=e.text("note", required=False),
+        sources=e.source_ids("sources"),
+    )
+    unmeasured = "female" not in e.table and "male" not in e.table
+    if unmeasured and not zone.note.strip() and not e.bad("note"):
+        e.problem(
+            "note", "a zone without female or male thickness needs a note saying why (the GAP)"
+        )
+    return zone
+
+
+def _concern(e: Entry, ctx: Context) -> Concern:
+    return Concern(
+        code=e.text("code", nonempty=True),
+        name=e.text("name", nonempty=True),
+        declined_reason=e.text("declined_reason", required=False),
+        sources=e.source_ids("sources"),
+    )
+
+
+def _substance(e: Entry, ctx: Context) -> Substance:
+    substance = Substance(
+        code=e.text("code", nonempty=True),
+        name=e.text("name", nonempty=True),
+        role=e.enum("role", SubstanceRole, "role"),
+        concentration=e.maybe_text("concentration"),
+        concentration_note=e.text("concentration_note", required=False),
+        evidence=e.enum("evidence", Evidence, "evidence level"),
+        evidence_note=e.text("evidence_note", required=False),
+        sources=e.source_ids("sources"),
+        prescription_only=e.flag("prescription_only"),
+        allowed_zones=e.codes("allowed_zones", ctx.zones, "zone", required=False, nonempty=True),
+        excluded_if=e.codes("excluded_if", PATIENT_STATES, "patient state", required=False) or (),
+        exclusion_reason=e.text("exclusion_reason", required=False),
+        exclusion_sources=e.source_ids("exclusion_sources", required=False),
+        mg_per_ml=e.sourced("mg_per_ml"),
+        max_mg_per_kg=e.sourced("max_mg_per_kg"),
+        max_mg=e.sourced("max_mg"),
+        declined_reason=e.text("declined_reason", required=False),
+    )
+    # The README: words for a concentration still cite the sources that give it.
+    if substance.concentration and not substance.sources and not e.bad("sources"):
+        e.problem("sources", "a concentration needs at least one source id")
+    if substance.excluded_if:
+        if not substance.exclusion_reason.strip() and not e.bad("exclusion_reason"):
+            e.problem("exclusion_reason", "required with excluded_if")
+        if not substance.exclusion_sources and not e.bad("exclusion_sources"):
+            e.problem("exclusion_sources", "required with excluded_if (at least one source id)")
+    elif substance.exclusion_reason or substance.exclusion_sources:
+        e.problem("excluded_if", "missing, yet exclusion_reason or exclusion_sources is given")
+    return substance
+
+
+def _protocols(
+    ctx: Context,
+    doc: Table | None,
+    concerns: Mapping[str, Concern],
+    substances: Mapping[str, Substance],
+) -> dict[str, Protocol]:
+    """``protocols.toml``; also refuses a (concern, zone) pair that two protocols claim."""
+    owner: dict[tuple[str, str], str] = {}  # (concern, zone) -> protocol code
+
+    def build(e: Entry, ctx: Context) -> Protocol:
+        p = Protocol(
+            code=e.text("code", nonempty=True),
+            concern=e.code("concern", ctx.concerns, "concern"),
+            zones=e.codes("zones", ctx.zones, "zone", nonempty=True) or (),
+            layer=e.enum("layer", Layer, "layer"),
+            technique=e.enum("technique", Technique, "technique"),
+            angle_deg=e.quantity("angle_deg", whole=True),
+            needle_gauge=e.quantity("needle_gauge", whole=True),
+            needle_length_mm=e.quantity("needle_length_mm"),
+            volume_per_point_ml=e.quantity("volume_per_point_ml"),
+            spacing_mm=e.quantity("spacing_mm"),
+            points=_points(e, ctx),
+            substances=e.codes("substances", ctx.substances, "substance") or (),
+            sessions=e.quantity("sessions", whole=True),
+            interval_days=e.quantity("interval_days", whole=True),
+            review_after_weeks=e.quantity("review_after_weeks", whole=True),
+            maintenance_evidence=e.enum("maintenance_evidence", Evidence, "evidence level"),
+            maintenance_note=e.text("maintenance_note", required=False),
+            note=e.text("note", required=False),
+            sources=e.source_ids("sources"),
+        )
+        if p.concern in concerns and concerns[p.concern].declined_reason.strip():
+            e.problem("concern", f'concern "{p.concern}" is always declined (see concerns.toml)')
+        for i, zone in enumerate(p.zones):
+            claimed = owner.setdefault((p.concern, zone), p.code)
+            if claimed != p.code:
+                e.problem(
+                    f"zones[{i}]", f'{_pair((p.concern, zone))} is already in protocol "{claimed}"'
+                )
+        for zone in p.points:
+            if zone not in p.zones and (ctx.zones is None or zone in ctx.zones):
+                e.problem(
+                    f"points.{zone}", f'zone "{zone}" is not among the zones of this protocol'
+                )
+        for i, code in enumerate(p.substances):
+            if code in substances and substances[code].declined_reason.strip():
+                e.problem(f"substances[{i}]", f'substance "{code}" is declined and never planned')
+        return p
+
+    return build_each(ctx, "protocols.toml", doc, "protocol", "code", build)
+
+
+def _points(e: Entry, ctx: Context) -> Mapping[str, Sourced]:
+    """``points = { zone = {value, sources} }``: whole, sourced counts by zone code."""
+    raw = e.raw("points", required=False)
+    if raw is None:
+        return MappingProxyType({})
+    if not isinstance(raw, dict):
+        e.problem("points", "must be a table of zone = { value, sources }")
+        return MappingProxyType({})
+    table = e.child("points", raw)
+    points: dict[str, Sourced] = {}
+    for zone in raw:
+        count = table.sourced(zone, whole=True, required=True)
+        if ctx.zones is not None and zone not in ctx.zones:
+            table.problem(zone, unknown("zone", zone, ctx.zones))
+        points[zone] = Sourced(0, ()) if count is None else count  # a placeholder never escapes
+    return MappingProxyType(points)
+
+
+def _rule(e: Entry, ctx: Context) -> Rule:
+    code = e.text("code", nonempty=True)
+    trigger = e.text("trigger", nonempty=True)
+    if trigger.strip():
+        _check_trigger(e, trigger, ctx)
+    rule = Rule(
+        code=code,
+        trigger=trigger,
+        severity=e.enum("severity", Severity, "severity"),
+        message=e.text("message", nonempty=True),
+        sources=e.source_ids("sources"),
+        applies_to_substances=e.codes(
+            "applies_to_substances", ctx.substances, "substance", required=False
+        )
+        or (),
+        withhold=e.flag("withhold", required=False),
+    )
+    if rule.withhold and not rule.applies_to_substances and not e.bad("applies_to_substances"):
+        e.problem("withhold", "true needs applies_to_substances (the substances to withhold)")
+    return rule
+
+
+def _check_trigger(e: Entry, trigger: str, ctx: Context) -> None:
+    """``trigger`` must be one of the forms in ``TRIGGER_FORMS`` with a known code."""
+    kind, colon, arg = trigger.partition(":")
+    if not colon and trigger in PLAIN_TRIGGERS:
+        return
+    if colon and kind == "condition":
+        if ctx.conditions is not None and arg not in ctx.conditions:
+            e.problem("trigger", unknown("condition", arg, ctx.conditions))
+    elif colon and kind == "medication":
+        if ctx.medications is not None and arg not in ctx.medications:
+            e.problem("trigger", unknown("medication", arg, ctx.medications))
+    elif colon and kind == "age_under":
+        if not re.fullmatch(r"[0-9]+", arg) or int(arg) == 0:
+            e.problem("trigger", f'age_under needs a whole number of years (got "{arg}")')
+    elif colon and kind == "needle_fear":
+        if arg not in FEAR_LEVELS:
+            e.problem("trigger", unknown("needle fear level", arg, FEAR_LEVELS))
+    else:
+        e.problem("trigger", f'unknown trigger "{trigger}"{suggest(trigger, TRIGGER_FORMS)}')
+
+
+def _declined(
+    ctx: Context, doc: Table | None, protocols: Mapping[str, Protocol]
+) -> tuple[DeclinedUse, ...]:
+    """``declined.toml``; a declined (concern, zone) must have no protocol and no other entry."""
+    planned = {(p.concern, zone): p.code for p in protocols.values() for zone in p.zones}
+    first: dict[tuple[str, str], str] = {}  # (concern, zone) -> the entry that declines it
+    declined = []
+    for i, e in enumerate(entries(ctx, "declined.toml", doc, "declined", None)):
+        use = DeclinedUse(
+            concern=e.code("concern", ctx.concerns, "concern"),
+            zones=e.codes("zones", ctx.zones, "zone", nonempty=True) or (),
+            reason=e.text("reason", nonempty=True),
+            sources=e.source_ids("sources"),
+        )
+        e.finish()
+        for j, zone in enumerate(use.zones):
+            pair, label = (use.concern, zone), f"declined[{i}]"
+            if pair in planned:
+                e.problem(f"zones[{j}]", f'{_pair(pair)} has protocol "{planned[pair]}"')
+            elif first.setdefault(pair, label) != label:
+                e.problem(f"zones[{j}]", f"{_pair(pair)} is already declined in {first[pair]}")
+        declined.append(use)
+    return tuple(declined)
+
+
+def _pair(pair: tuple[str, str]) -> str:
+    return f'concern "{pair[0]}" in zone "{pair[1]}"'
+
+
+def _alternative(e: Entry, ctx: Context) -> AlternativeOption:
+    option = AlternativeOption(
+        code=e.text("code", nonempty=True),
+        name=e.text("name", nonempty=True),
+        needle_free=e.flag("needle_free"),
+        for_concerns=e.codes("for_concerns", ctx.concerns, "concern") or (),
+        for_needle_fear=e.flag("for_needle_fear"),
+        evidence=e.enum("evidence", Evidence, "evidence level"),
+        note=e.text("note", required=False),
+        sources=e.source_ids("sources"),
+        prescription_only=e.flag("prescription_only"),
+    )
+    if not option.for_concerns and not option.for_needle_fear and not e.bad("for_concerns"):
+        e.problem("for_concerns", "empty and for_needle_fear is false: the option is never offered")
+    return option
