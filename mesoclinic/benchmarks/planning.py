@@ -101,7 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     plans, plan_rounds = _rate(full, seconds=args.seconds, rounds=args.rounds)
     floors, floor_rounds = _rate(floor, seconds=args.seconds, rounds=args.rounds)
 
-    print(f"planning benchmark: Python {platform.python_version()}, {platform.machine()}, {pinning}")
+    print(
+        f"planning benchmark: Python {platform.python_version()}, {platform.machine()}, {pinning}"
+    )
     print(f"request: 3 concerns, 5 zones; response {response_size} bytes of JSON")
     print(f"knowledge: {knowledge.version}")
     print(f"rounds: {args.rounds} x {args.seconds:g} s, median reported")

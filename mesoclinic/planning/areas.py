@@ -115,8 +115,16 @@ def build_areas(request: PlanRequest, knowledge: Knowledge, screening: Screening
         areas.append(
             index.remember(
                 key,
-                lambda: _area(
-                    zone, tuple(concerns), protocol, chosen, others, anaesthetics, sex, knowledge
+                functools.partial(
+                    _area,
+                    zone,
+                    tuple(concerns),
+                    protocol,
+                    chosen,
+                    others,
+                    anaesthetics,
+                    sex,
+                    knowledge,
                 ),
             )
         )

@@ -96,7 +96,8 @@ class Substance:
     sources: tuple[str, ...]
     prescription_only: bool
     allowed_zones: tuple[str, ...] | None  # None: no label restriction by zone
-    excluded_if: tuple[str, ...]  # patient states: "pregnant", "breastfeeding", "may_become_pregnant"
+    # Patient states that exclude the substance: "pregnant", "breastfeeding", "may_become_pregnant".
+    excluded_if: tuple[str, ...]
     exclusion_reason: str
     exclusion_sources: tuple[str, ...]
     mg_per_ml: Sourced | None  # set for anaesthetics whose dose is capped

@@ -1,0 +1,1 @@
+"""Treatment plans over HTTP: the preview endpoint of the planning contract."""
