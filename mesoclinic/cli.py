@@ -1,0 +1,31 @@
+"""The ``mesoclinic`` console command.
+
+``mesoclinic plan ...`` runs the planning engine's command line, which needs no Django (and so
+pays nothing for setting it up); every other subcommand is a Django management command, so
+``mesoclinic migrate``, ``mesoclinic runserver`` and ``mesoclinic demo`` work as ``manage.py`` does.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one subcommand and return the process exit status.
+
+    Django management commands exit the process themselves on error (status 1 or 2), as they
+    do under ``manage.py``.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["plan"]:
+        # Imported here: the engine's CLI must not import Django, and neither may this branch.
+        from mesoclinic.planning.cli import main as plan_main
+
+        return plan_main(args[1:])
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mesoclinic.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["mesoclinic", *args])
+    return 0

@@ -1,0 +1,35 @@
+"""Pages and probes that belong to no single area of the clinic."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/index.html")
+
+
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """200 ``{"status": "ok"}`` when the database answers ``SELECT 1``, else 503.
+
+    Cheap enough for a load balancer to call every few seconds; it reveals nothing else.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("health check: the database did not answer")
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,193 @@
+"""The one settings module: every value comes from the environment (see README, "Configuration").
+
+Production is the default (``MESOCLINIC_DEBUG`` off), and production refuses to start without a
+real secret key, so a forgotten variable stops the process instead of weakening it.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from mesoclinic.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_proxy_ssl_header,
+    env_secret,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool("MESOCLINIC_DEBUG", default=False)
+
+# Allowed only with DEBUG on. Django's deploy check flags the "django-insecure" prefix too.
+DEVELOPMENT_SECRET_KEY = "django-insecure-mesoclinic-development-key-never-use-in-production"  # noqa: S105 - a public, named placeholder that production refuses
+
+
+def _secret_key(*, debug: bool) -> str:
+    key = env_secret("MESOCLINIC_SECRET_KEY")
+    if debug:
+        return key or DEVELOPMENT_SECRET_KEY
+    advice = (
+        "production (MESOCLINIC_DEBUG off) needs at least 50 random characters, e.g. from "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`; "
+        "for development set MESOCLINIC_DEBUG=1"
+    )
+    if key is None:
+        raise ImproperlyConfigured(f"MESOCLINIC_SECRET_KEY is not set: {advice}")
+    if key == DEVELOPMENT_SECRET_KEY or key.startswith("django-insecure"):
+        raise ImproperlyConfigured(f"MESOCLINIC_SECRET_KEY is the development key: {advice}")
+    if len(key) < 50 or len(set(key)) < 5:
+        raise ImproperlyConfigured(
+            f"MESOCLINIC_SECRET_KEY is too short or too repetitive ({len(key)} characters): "
+            f"{advice}"
+        )
+    return key
+
+
+SECRET_KEY = _secret_key(debug=DEBUG)
+
+ALLOWED_HOSTS = env_list("MESOCLINIC_ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env_list("MESOCLINIC_CSRF_TRUSTED_ORIGINS")
+
+# Relative paths are taken from the repository root, whatever the working directory.
+DATA_DIR = BASE_DIR / Path(env_str("MESOCLINIC_DATA_DIR", "data")).expanduser()
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    # Listed so that the API docs page serves Swagger UI from our static files, not a CDN.
+    "ninja",
+    "mesoclinic.core",
+    "mesoclinic.plans",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "mesoclinic.urls"
+WSGI_APPLICATION = "mesoclinic.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _databases() -> dict[str, dict[str, Any]]:
+    url = env_str("DATABASE_URL")
+    if url:
+        try:
+            config = dj_database_url.parse(
+                url,
+                conn_max_age=env_int("MESOCLINIC_DB_CONN_MAX_AGE", 60, min=0),
+                conn_health_checks=True,
+            )
+        except ValueError as error:
+            raise ImproperlyConfigured(f"DATABASE_URL cannot be used: {error}") from None
+        return {"default": dict(config)}
+    # SQLite is embedded: its directory must exist before the first connection.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    return {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "mesoclinic.sqlite3",
+            "OPTIONS": {
+                # Take the write lock at BEGIN, so a transaction that reads then writes waits
+                # for the lock instead of failing with "database is locked" half-way.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                # WAL lets readers run beside the writer; NORMAL is durable in WAL mode except
+                # for the last transactions on power loss, never corrupting.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;"
+                ),
+            },
+        }
+    }
+
+
+DATABASES = _databases()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+USE_I18N = True
+# Stored datetimes are UTC (USE_TZ); TIME_ZONE is the clinic's zone, used only at the edges.
+USE_TZ = True
+TIME_ZONE = env_str("MESOCLINIC_TIME_ZONE", "Europe/London")
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(
+        f"MESOCLINIC_TIME_ZONE={TIME_ZONE!r} is not an IANA time zone, e.g. Europe/London"
+    ) from None
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+# --- HTTPS and browser hardening (production only: runserver speaks plain HTTP) ---------------
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("MESOCLINIC_SECURE_PROXY_SSL_HEADER")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("MESOCLINIC_SECURE_SSL_REDIRECT", default=True)
+    # A load balancer probes /health over plain HTTP inside the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^health$"]
+    SECURE_HSTS_SECONDS = env_int("MESOCLINIC_HSTS_SECONDS", 31_536_000, min=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# --- Logging: everything to stderr, where the process supervisor collects it -------------------
+LOG_LEVEL = env_choice(
+    "MESOCLINIC_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+)
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    # Replaces Django's default "django" logger, whose console handler would print twice.
+    "loggers": {"django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False}},
+}
