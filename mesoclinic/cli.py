@@ -3,6 +3,7 @@
 ``mesoclinic plan ...`` runs the planning engine's command line, which needs no Django (and so
 pays nothing for setting it up); every other subcommand is a Django management command, so
 ``mesoclinic migrate``, ``mesoclinic runserver`` and ``mesoclinic demo`` work as ``manage.py`` does.
+``mesoclinic bench NAME`` runs one of the benchmarks in ``mesoclinic/benchmarks``.
 """
 
 from __future__ import annotations
@@ -23,9 +24,24 @@ def main(argv: list[str] | None = None) -> int:
         from mesoclinic.planning.cli import main as plan_main
 
         return plan_main(args[1:])
+    if args[:1] == ["bench"]:
+        return _bench(args[1:])
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mesoclinic.settings")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["mesoclinic", *args])
     return 0
+
+
+BENCHMARKS = ("planning",)
+
+
+def _bench(args: list[str]) -> int:
+    if not args or args[0] not in BENCHMARKS:
+        print(f"usage: mesoclinic bench {{{','.join(BENCHMARKS)}}} [options]", file=sys.stderr)
+        return 2
+    # Imported here, like the plan branch: the planning benchmark needs no Django.
+    from mesoclinic.benchmarks.planning import main as planning_main
+
+    return planning_main(args[1:])

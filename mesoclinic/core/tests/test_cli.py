@@ -59,3 +59,17 @@ def test_it_plans_without_setting_django_up() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr.split() == ["0", "False"]
     assert result.stdout.startswith("{")
+
+
+def test_it_runs_the_planning_benchmark_with_its_floor(capsys: pytest.CaptureFixture[str]) -> None:
+    # A smoke run: the figures themselves belong in docs/benchmarks.md, not in assertions.
+    assert main(["bench", "planning", "--seconds", "0.05", "--rounds", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "plans/s" in out
+    assert "floor (decode + encode only)" in out
+    assert "target >= 2,000 plans/s on one core" in out
+
+
+def test_it_names_the_benchmarks_when_none_is_given(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench"]) == 2
+    assert capsys.readouterr().err == "usage: mesoclinic bench {planning} [options]\n"
