@@ -69,19 +69,97 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     # Listed so that the API docs page serves Swagger UI from our static files, not a CDN.
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "mesoclinic.core",
+    "mesoclinic.accounts",
+    "mesoclinic.audit",
+    "mesoclinic.patients",
+    "mesoclinic.consultations",
+    "mesoclinic.consent",
+    "mesoclinic.photos",
     "mesoclinic.plans",
 ]
 
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "patients:list"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out client is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Argon2id first: new and re-hashed passwords use it; PBKDF2 stays to verify older hashes.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+# Login throttling (django-axes): lock the username from that address after 5 failures.
+AXES_FAILURE_LIMIT = env_int("MESOCLINIC_LOGIN_FAILURE_LIMIT", 5, min=1)
+AXES_COOLOFF_TIME = 0.25  # hours: a locked client may try again after 15 minutes
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+
+# Staff sessions: 30 minutes idle, 12 hours at most (accounts.middleware enforces both).
+SESSION_IDLE_SECONDS = env_int("MESOCLINIC_SESSION_IDLE_SECONDS", 30 * 60, min=60)
+SESSION_ABSOLUTE_SECONDS = env_int("MESOCLINIC_SESSION_ABSOLUTE_SECONDS", 12 * 3600, min=300)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Staff must pass a TOTP second factor; on by default, and always on in production.
+MFA_REQUIRED = True if not DEBUG else env_bool("MESOCLINIC_MFA_REQUIRED", default=True)
+
+# Photos and signatures: stored through the storage API, never served from a public URL.
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# WhiteNoise serves static files straight from the apps, so a single process needs no
+# collectstatic step or separate web server; the files are few and read at start-up.
+WHITENOISE_USE_FINDERS = True
+PHOTO_MAX_BYTES = env_int("MESOCLINIC_PHOTO_MAX_BYTES", 15 * 1024 * 1024, min=1024)
+PHOTO_MAX_PIXELS = env_int("MESOCLINIC_PHOTO_MAX_PIXELS", 40_000_000, min=10_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "mesoclinic.accounts.middleware.SessionLimitsMiddleware",
+    "mesoclinic.accounts.middleware.MfaRequiredMiddleware",
+    "mesoclinic.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "mesoclinic.core.middleware.DomainErrorMiddleware",
+    # Last, so that it sees the outcome of every other middleware (django-axes' advice).
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Content Security Policy: no inline script or style anywhere, nothing from other origins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 ROOT_URLCONF = "mesoclinic.urls"
 WSGI_APPLICATION = "mesoclinic.wsgi.application"
@@ -89,13 +167,14 @@ WSGI_APPLICATION = "mesoclinic.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "mesoclinic" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "mesoclinic.core.context_processors.capabilities",
             ],
         },
     },
@@ -160,6 +239,7 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError):
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise looks here at start-up
 
 # --- HTTPS and browser hardening (production only: runserver speaks plain HTTP) ---------------
 SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("MESOCLINIC_SECURE_PROXY_SSL_HEADER")

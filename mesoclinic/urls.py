@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from mesoclinic.api import api
 from mesoclinic.core import views as core_views
@@ -9,6 +9,12 @@ from mesoclinic.core import views as core_views
 urlpatterns = [
     path("", core_views.index, name="index"),
     path("health", core_views.health, name="health"),
+    path("accounts/", include("mesoclinic.accounts.urls")),
+    path("patients/", include("mesoclinic.patients.urls")),
+    path("patients/<int:patient_id>/consultations/", include("mesoclinic.consultations.urls")),
+    path("patients/<int:patient_id>/consent/", include("mesoclinic.consent.urls")),
+    path("patients/<int:patient_id>/photos/", include("mesoclinic.photos.urls")),
+    path("audit/", include("mesoclinic.audit.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

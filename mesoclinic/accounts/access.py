@@ -1,0 +1,95 @@
+"""What each role may do, and the site check every accessor applies.
+
+Rules of this module:
+1. Roles map to capabilities in one table, ``ROLE_CAPABILITIES``; code asks for a capability,
+   never for a role, so changing who may do what is a one-line change here.
+2. Site scope is separate from capability: an object of another site is "not found" (404),
+   an object of the user's site that the role may not touch is "forbidden" (403).
+3. Every refusal is audited before it is raised (``audit.services``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from mesoclinic.accounts.models import Role
+from mesoclinic.audit.services import audit_denied
+from mesoclinic.core.errors import Forbidden, NotFound
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from mesoclinic.accounts.models import User
+
+
+class Capability(StrEnum):
+    VIEW_PATIENT = "view_patient"  # demographics and contact details
+    EDIT_PATIENT = "edit_patient"
+    VIEW_CLINICAL = "view_clinical"  # history, consultations, plans, consents
+    EDIT_CLINICAL = "edit_clinical"
+    TAKE_CONSENT = "take_consent"
+    VIEW_PHOTOS = "view_photos"
+    UPLOAD_PHOTOS = "upload_photos"
+    VIEW_AUDIT = "view_audit"
+    MANAGE_STAFF = "manage_staff"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.RECEPTIONIST: frozenset({Capability.VIEW_PATIENT, Capability.EDIT_PATIENT}),
+    Role.PRACTITIONER: frozenset(
+        {
+            Capability.VIEW_PATIENT,
+            Capability.EDIT_PATIENT,
+            Capability.VIEW_CLINICAL,
+            Capability.EDIT_CLINICAL,
+            Capability.TAKE_CONSENT,
+            Capability.VIEW_PHOTOS,
+            Capability.UPLOAD_PHOTOS,
+        }
+    ),
+    # Managers oversee: they read clinical records and audit, and do not write clinical notes.
+    Role.MANAGER: frozenset(
+        {
+            Capability.VIEW_PATIENT,
+            Capability.EDIT_PATIENT,
+            Capability.VIEW_CLINICAL,
+            Capability.VIEW_PHOTOS,
+            Capability.VIEW_AUDIT,
+            Capability.MANAGE_STAFF,
+        }
+    ),
+}
+
+
+def can(user: User | AnonymousUser, capability: Capability) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())  # type: ignore[union-attr]
+
+
+def site_ids(user: User) -> frozenset[int]:
+    """The ids of the user's sites; one query per request, cached on the user object."""
+    cached: frozenset[int] | None = getattr(user, "_site_ids", None)
+    if cached is None:
+        cached = frozenset(user.sites.values_list("id", flat=True))
+        user._site_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def check_site(
+    user: User, site_id: int, *, what: str, object_id: object = "", patient_id: int | None = None
+) -> None:
+    """Raise ``NotFound`` (audited) unless ``site_id`` is one of the user's sites."""
+    if site_id not in site_ids(user):
+        audit_denied(
+            reason="other_site", object_type=what, object_id=object_id, patient_id=patient_id
+        )
+        raise NotFound(f"No such {what}.")
+
+
+def require(user: User, capability: Capability, *, what: str, patient_id: int | None = None) -> None:
+    """Raise ``Forbidden`` (audited) unless the user's role has ``capability``."""
+    if not can(user, capability):
+        audit_denied(reason=f"missing:{capability}", object_type=what, patient_id=patient_id)
+        raise Forbidden(f"Your role may not {capability.value.replace('_', ' ')}.")

@@ -1,0 +1,109 @@
+"""Shared test personas: one per role at site A, and a practitioner at site B.
+
+Every endpoint test can take ``client_for`` and a persona: ``client_for(practitioner_a)`` is a
+Django test client signed in as that user, second factor passed. Site B's practitioner is the
+"other site" persona whose requests for site A's records must get 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from mesoclinic.accounts.models import Role, Site, User
+from mesoclinic.accounts.services import site_create, staff_create
+from mesoclinic.patients.models import Patient
+
+PASSWORD = "correct horse battery staple 42"  # noqa: S105 - test persona password
+
+
+@pytest.fixture
+def site_a(db: None) -> Site:
+    return site_create(name="Harley Street Clinic", code="harley")
+
+
+@pytest.fixture
+def site_b(db: None) -> Site:
+    return site_create(name="Leeds Clinic", code="leeds")
+
+
+def _staff(username: str, role: Role, site: Site, **extra: object) -> User:
+    return staff_create(
+        username=username,
+        password=PASSWORD,
+        role=role,
+        sites=[site],
+        first_name=username.split("_")[0].title(),
+        last_name="Tester",
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def manager_a(site_a: Site) -> User:
+    return _staff("maria_manager", Role.MANAGER, site_a)
+
+
+@pytest.fixture
+def practitioner_a(site_a: Site) -> User:
+    return _staff(
+        "priya_practitioner",
+        Role.PRACTITIONER,
+        site_a,
+        is_prescriber=True,
+        registration_number="NMC 12A3456E",
+    )
+
+
+@pytest.fixture
+def receptionist_a(site_a: Site) -> User:
+    return _staff("rita_receptionist", Role.RECEPTIONIST, site_a)
+
+
+@pytest.fixture
+def practitioner_b(site_b: Site) -> User:
+    return _staff("ben_practitioner", Role.PRACTITIONER, site_b)
+
+
+@pytest.fixture
+def patient_a(site_a: Site) -> Patient:
+    return Patient.objects.create(
+        site=site_a,
+        given_name="Alice",
+        family_name="Anderson",
+        date_of_birth=dt.date(1984, 3, 14),
+        sex="female",
+        email="alice@example.org",
+        phone="+44 7700 900123",
+    )
+
+
+@pytest.fixture
+def patient_b(site_b: Site) -> Patient:
+    return Patient.objects.create(
+        site=site_b,
+        given_name="Bob",
+        family_name="Brown",
+        date_of_birth=dt.date(1979, 7, 1),
+        sex="male",
+    )
+
+
+def verified_client(user: User) -> Client:
+    """A client signed in as ``user`` with a confirmed TOTP device, second factor passed."""
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(db: None) -> Callable[[User], Client]:
+    return verified_client

@@ -1,0 +1,6 @@
+from __future__ import annotations
+
+from django.urls import path  # noqa: F401 - the app's pages are added here
+
+app_name = "consent"
+urlpatterns: list[object] = []

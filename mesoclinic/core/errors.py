@@ -1,0 +1,37 @@
+"""Domain errors: raised by services and selectors, translated at the edge.
+
+Pages turn ``NotFound`` into 404 and ``Forbidden`` into 403 (``core.middleware``); the API does
+the same with its own error envelope (``mesoclinic.api``). Services never build HTTP responses.
+"""
+
+from __future__ import annotations
+
+
+class ApplicationError(Exception):
+    """A request that the domain refuses, with a message fit to show to the user."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+class NotFound(ApplicationError):
+    """No such object for this user: it does not exist, or it belongs to another site.
+
+    The two are deliberately indistinguishable, so a user cannot probe other sites' records.
+    """
+
+
+class Forbidden(ApplicationError):
+    """The object is in the user's sites, but the user's role may not do this."""
+
+
+class Invalid(ApplicationError):
+    """Bad input for a service: ``errors`` maps each field to its messages.
+
+    Each message names the bad value, so the user sees what to change.
+    """
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items()))
