@@ -6,6 +6,7 @@ real secret key, so a forgotten variable stops the process instead of weakening 
 
 from __future__ import annotations
 
+import warnings
 import zoneinfo
 from pathlib import Path
 from typing import Any
@@ -239,7 +240,9 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError):
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise looks here at start-up
+# WhiteNoise serves from the apps (WHITENOISE_USE_FINDERS), so an absent STATIC_ROOT (no
+# collectstatic run) is normal; its start-up warning about it is noise.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 # --- HTTPS and browser hardening (production only: runserver speaks plain HTTP) ---------------
 SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("MESOCLINIC_SECURE_PROXY_SSL_HEADER")
