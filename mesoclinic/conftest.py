@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -95,7 +96,9 @@ def patient_b(site_b: Site) -> Patient:
 
 def verified_client(user: User) -> Client:
     """A client signed in as ``user`` with a confirmed TOTP device, second factor passed."""
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
     client = Client()
     client.force_login(user)
     session = client.session
@@ -107,3 +110,14 @@ def verified_client(user: User) -> Client:
 @pytest.fixture
 def client_for(db: None) -> Callable[[User], Client]:
     return verified_client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None:
+    """MD5 hashing in tests, except those marked ``argon2`` (which check the real hasher).
+
+    Argon2id is deliberately slow (tens of milliseconds per hash), and every persona hashes a
+    password; with it the suite spends most of its time hashing.
+    """
+    if request.node.get_closest_marker("argon2") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -104,6 +104,8 @@ AXES_FAILURE_LIMIT = env_int("MESOCLINIC_LOGIN_FAILURE_LIMIT", 5, min=1)
 AXES_COOLOFF_TIME = 0.25  # hours: a locked client may try again after 15 minutes
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The locked-out page (429, Retry-After) for every sign-in form, the admin's included.
+AXES_LOCKOUT_CALLABLE = "mesoclinic.accounts.lockout.lockout_response"
 
 # Staff sessions: 30 minutes idle, 12 hours at most (accounts.middleware enforces both).
 SESSION_IDLE_SECONDS = env_int("MESOCLINIC_SESSION_IDLE_SECONDS", 30 * 60, min=60)

@@ -65,7 +65,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 def can(user: User | AnonymousUser, capability: Capability) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())  # type: ignore[union-attr]
+    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
 
 
 def site_ids(user: User) -> frozenset[int]:
@@ -88,7 +88,9 @@ def check_site(
         raise NotFound(f"No such {what}.")
 
 
-def require(user: User, capability: Capability, *, what: str, patient_id: int | None = None) -> None:
+def require(
+    user: User, capability: Capability, *, what: str, patient_id: int | None = None
+) -> None:
     """Raise ``Forbidden`` (audited) unless the user's role has ``capability``."""
     if not can(user, capability):
         audit_denied(reason=f"missing:{capability}", object_type=what, patient_id=patient_id)

@@ -1,10 +1,16 @@
-"""Sites of a clinic and the staff who work at them."""
+# mypy: disable-error-code="import-untyped"
+# django-otp ships no type information, and the django-stubs plugin reads its TOTPDevice (whose
+# foreign key points at User) while checking this module; a pyproject override would replace this.
+"""Sites of a clinic, the staff who work at them, and the API tokens staff hold."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+from django.utils import timezone
 
 
 class Site(models.Model):
@@ -59,3 +65,56 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+TOKEN_PREFIX_LENGTH = 8
+
+
+class ApiToken(models.Model):
+    """A bearer token for an API client, acting as ``user``.
+
+    Only the SHA-256 of the token is stored: the token itself is shown once, when it is made.
+    ``prefix`` (its first 8 characters) is stored in clear so that the owner can tell tokens
+    apart and so that authentication finds the row by an indexed, unique column.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80, help_text="What the token is for, e.g. the client.")
+    prefix = models.CharField(max_length=TOKEN_PREFIX_LENGTH)
+    secret_hash = models.CharField(max_length=64, help_text="SHA-256 of the token, hex.")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = (
+            models.UniqueConstraint(fields=("prefix",), name="accounts_apitoken_prefix_unique"),
+            models.CheckConstraint(
+                name="accounts_apitoken_prefix_length",
+                condition=Exact(Length("prefix"), TOKEN_PREFIX_LENGTH),
+                violation_error_message="A token prefix has exactly 8 characters.",
+            ),
+            models.CheckConstraint(
+                name="accounts_apitoken_hash_length",
+                condition=Exact(Length("secret_hash"), 64),
+                violation_error_message="A token hash is 64 hexadecimal characters.",
+            ),
+            models.CheckConstraint(
+                name="accounts_apitoken_name_not_blank",
+                condition=~Q(name=""),
+                violation_error_message="A token needs a name.",
+            ),
+            models.CheckConstraint(
+                name="accounts_apitoken_revoked_after_created",
+                condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=F("created_at")),
+                violation_error_message="A token cannot be revoked before it was made.",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

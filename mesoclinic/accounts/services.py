@@ -1,16 +1,47 @@
-"""Writes for sites and staff."""
+"""Writes for sites, staff and sign-in records.
+
+API tokens are written in ``accounts.token_services`` and second-factor devices in
+``accounts.mfa_services``; this module keeps what a manager does to staff, and the audit rows
+of signing in and out.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import import_module
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped,unused-ignore]
 
-from mesoclinic.accounts.models import Role, Site, User
+from mesoclinic.accounts.access import Capability, require, site_ids
+from mesoclinic.accounts.models import ApiToken, Role, Site, User
+from mesoclinic.accounts.selectors import STAFF
+from mesoclinic.audit.context import acting_as, current
+from mesoclinic.audit.models import Action, Outcome
+from mesoclinic.audit.services import audit_record
+from mesoclinic.core.errors import Invalid
+
+# Django's own username rule (UnicodeUsernameValidator), checked here to name the bad value.
+_USERNAME = re.compile(r"[\w.@+-]{1,150}")
+# Session engines whose rows Django keeps in the database table that ``staff_sessions_end``
+# scans; with any other engine the inactive-user check on every request still ends access.
+_DB_SESSION_ENGINES = frozenset(
+    {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}
+)
 
 
 @transaction.atomic
-def site_create(*, name: str, code: str, time_zone: str = "Europe/London", address: str = "") -> Site:
+def site_create(
+    *, name: str, code: str, time_zone: str = "Europe/London", address: str = ""
+) -> Site:
     site = Site(name=name, code=code, time_zone=time_zone, address=address)
     site.full_clean()
     site.save()
@@ -30,7 +61,11 @@ def staff_create(
     is_prescriber: bool = False,
     registration_number: str = "",
 ) -> User:
-    """A member of staff with a hashed password (Argon2id), working at ``sites``."""
+    """A member of staff with a hashed password (Argon2id), working at ``sites``.
+
+    The building block for commands, fixtures and ``staff_register``; it records no audit
+    event itself (``staff_register``, the manager's path, does).
+    """
     user = User(
         username=username,
         role=role,
@@ -45,3 +80,242 @@ def staff_create(
     user.save()
     user.sites.set(list(sites))
     return user
+
+
+def _role_label(role: str) -> str:
+    return str(dict(Role.choices).get(role, role))
+
+
+def _staff_rule_errors(
+    *, role: str, is_prescriber: bool, registration_number: str
+) -> dict[str, list[str]]:
+    """The rules the database also holds (``User.Meta.constraints``), as messages per field.
+
+    Checked before saving so that a manager reads which field to change instead of meeting an
+    IntegrityError.
+    """
+    errors: dict[str, list[str]] = {}
+    if role not in Role.values:
+        errors["role"] = [f"Role: “{role}” is not one of {', '.join(Role.values)}."]
+    if is_prescriber and role != Role.PRACTITIONER:
+        errors["is_prescriber"] = [
+            f"Prescriber: only a practitioner can prescribe, and the role chosen is "
+            f"“{_role_label(role)}”."
+        ]
+    if is_prescriber and not registration_number.strip():
+        errors["registration_number"] = [
+            "Registration number: a prescriber needs one (e.g. an NMC or GMC number); "
+            "the field is empty."
+        ]
+    return errors
+
+
+def _validation_errors(error: ValidationError) -> dict[str, list[str]]:
+    """``full_clean``'s errors keyed by field, each message prefixed with the field's name."""
+    errors: dict[str, list[str]] = {}
+    for field, messages in error.message_dict.items():
+        key = "__all__" if field == NON_FIELD_ERRORS else field
+        label = "" if key == "__all__" else key.replace("_", " ").capitalize() + ": "
+        errors[key] = [f"{label}{message}" for message in messages]
+    return errors
+
+
+@transaction.atomic
+def staff_register(
+    *,
+    by: User,
+    username: str,
+    password: str,
+    role: str,
+    sites: Iterable[Site],
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    is_prescriber: bool = False,
+    registration_number: str = "",
+) -> User:
+    """A manager adds a member of staff at some of the manager's own sites.
+
+    Raises ``Forbidden`` (audited) unless ``by`` may manage staff, and ``Invalid`` naming each
+    field to change: the prescriber rules, sites outside the manager's, a weak password, a
+    username in use. Cost: a few queries (validation) and the inserts; one audit event.
+    """
+    require(by, Capability.MANAGE_STAFF, what=STAFF)
+    chosen = list(sites)
+    errors = _staff_rule_errors(
+        role=role, is_prescriber=is_prescriber, registration_number=registration_number
+    )
+    own = site_ids(by)
+    if not chosen:
+        errors["sites"] = ["Sites: choose at least one site where this person works."]
+    elif outside := [site.name for site in chosen if site.pk not in own]:
+        errors["sites"] = [f"Sites: you do not manage “{'”, “'.join(outside)}”."]
+    if not username:
+        errors["username"] = ["Username: it is empty; choose one, e.g. “jane.smith”."]
+    elif not _USERNAME.fullmatch(username):
+        errors["username"] = [
+            f"Username: “{username}” may contain only letters, digits and @ . + - _ "
+            f"(at most 150 characters)."
+        ]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [f"Username: “{username}” is already taken; choose another."]
+    candidate = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as error:
+        errors["password"] = [f"Password: {message}" for message in error.messages]
+    if errors:
+        raise Invalid(errors)
+    try:
+        staff = staff_create(
+            username=username,
+            password=password,
+            role=Role(role),
+            sites=chosen,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            is_prescriber=is_prescriber,
+            registration_number=registration_number.strip(),
+        )
+    except ValidationError as error:
+        raise Invalid(_validation_errors(error)) from None
+    audit_record(
+        action=Action.CREATE,
+        object_type=STAFF,
+        object_id=staff.pk,
+        site_id=chosen[0].pk,
+        detail={
+            "username": staff.username,
+            "role": staff.role,
+            "is_prescriber": staff.is_prescriber,
+            "sites": sorted(site.code for site in chosen),
+        },
+    )
+    return staff
+
+
+def staff_sessions_end(*, staff: User) -> int:
+    """Delete every stored session signed in as ``staff``; return how many.
+
+    Cost: reads and decodes every unexpired session row (one query), then one DELETE per
+    session found; cheap at a clinic's scale of a few sessions per member of staff. Only
+    database-backed session engines can be scanned; with others this returns 0, and access
+    still ends because Django refuses an inactive user on each request.
+    """
+    if settings.SESSION_ENGINE not in _DB_SESSION_ENGINES:
+        return 0
+    user_id = str(staff.pk)
+    keys = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == user_id
+    ]
+    # Through the engine, so that cached_db also drops its cached copy.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in keys:
+        store(session_key=key).delete()
+    return len(keys)
+
+
+@dataclass(frozen=True)
+class Deactivation:
+    sessions_ended: int
+    tokens_revoked: int
+
+
+@transaction.atomic
+def staff_deactivate(*, staff: User, by: User) -> Deactivation:
+    """End ``staff``'s access at once: inactive, API tokens revoked, sessions deleted.
+
+    Raises ``Forbidden`` (audited) unless ``by`` may manage staff, and ``Invalid`` when ``by``
+    would lock themself out. Site scope is the caller's: fetch ``staff`` with
+    ``selectors.staff_get_for_manager``. Repeating it is harmless.
+    """
+    require(by, Capability.MANAGE_STAFF, what=STAFF)
+    if staff.pk == by.pk:
+        raise Invalid({"staff": ["You cannot deactivate your own account: ask another manager."]})
+    staff.is_active = False
+    staff.full_clean()
+    staff.save(update_fields=["is_active"])
+    tokens = ApiToken.objects.filter(user=staff, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    sessions = staff_sessions_end(staff=staff)
+    audit_record(
+        action=Action.UPDATE,
+        object_type=STAFF,
+        object_id=staff.pk,
+        detail={"change": "deactivated", "sessions_ended": sessions, "tokens_revoked": tokens},
+    )
+    return Deactivation(sessions_ended=sessions, tokens_revoked=tokens)
+
+
+@transaction.atomic
+def staff_mfa_reset(*, staff: User, by: User) -> int:
+    """Remove ``staff``'s second-factor devices and end their sessions; return devices removed.
+
+    For a lost phone: the next sign-in with the password leads to setting up a new device.
+    Raises ``Forbidden`` (audited) unless ``by`` may manage staff.
+    """
+    require(by, Capability.MANAGE_STAFF, what=STAFF)
+    removed: int
+    removed, _ = TOTPDevice.objects.filter(user=staff).delete()
+    sessions = staff_sessions_end(staff=staff)
+    audit_record(
+        action=Action.UPDATE,
+        object_type=STAFF,
+        object_id=staff.pk,
+        detail={"change": "second_factor_reset", "devices": removed, "sessions_ended": sessions},
+    )
+    return removed
+
+
+@transaction.atomic
+def staff_password_set(*, staff: User, password: str) -> None:
+    """Set ``staff``'s own new password (already validated by the caller's form).
+
+    Django ends the member's other sessions: each holds a hash of the old password.
+    """
+    staff.set_password(password)
+    staff.save(update_fields=["password"])
+    audit_record(
+        action=Action.UPDATE,
+        object_type=STAFF,
+        object_id=staff.pk,
+        detail={"change": "password_changed"},
+    )
+
+
+def login_record(*, staff: User, step: str) -> None:
+    """Audit a passed sign-in step ("password" or "second_factor") as ``staff``.
+
+    The request's audit context was opened before sign-in, as an anonymous visitor, so the
+    event is written as the member who has just proved who they are.
+    """
+    context = current()
+    with acting_as(staff, ip=context.ip, path=context.path):
+        audit_record(
+            action=Action.LOGIN, object_type=STAFF, object_id=staff.pk, detail={"step": step}
+        )
+
+
+def login_failure_record(*, username: str, step: str, reason: str) -> None:
+    """Audit a refused sign-in step. The password is never recorded; the username typed is."""
+    staff_id = User.objects.filter(username=username).values_list("pk", flat=True).first()
+    audit_record(
+        action=Action.LOGIN_FAILED,
+        object_type=STAFF,
+        object_id=staff_id or "",
+        outcome=Outcome.DENIED,
+        detail={"step": step, "reason": reason, "username": username[:150]},
+    )
+
+
+def logout_record(*, staff: User, reason: str) -> None:
+    """Audit the end of a session: "signed_out", "idle" or "absolute_limit"."""
+    context = current()
+    with acting_as(staff, ip=context.ip, path=context.path):
+        audit_record(
+            action=Action.LOGOUT, object_type=STAFF, object_id=staff.pk, detail={"reason": reason}
+        )

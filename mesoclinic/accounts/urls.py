@@ -1,6 +1,19 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401 - the app's pages are added here
+from django.urls import path
+
+from mesoclinic.accounts.views import signin, staff, tokens
 
 app_name = "accounts"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("login/", signin.login_view, name="login"),
+    path("logout/", signin.logout_view, name="logout"),
+    path("mfa/", signin.mfa_view, name="mfa"),
+    path("password/", signin.password_view, name="password"),
+    path("tokens/", tokens.tokens_view, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", tokens.token_revoke_view, name="token_revoke"),
+    path("staff/", staff.staff_list_view, name="staff"),
+    path("staff/new/", staff.staff_create_view, name="staff_create"),
+    path("staff/<int:staff_id>/deactivate/", staff.staff_deactivate_view, name="staff_deactivate"),
+    path("staff/<int:staff_id>/reset-mfa/", staff.staff_mfa_reset_view, name="staff_mfa_reset"),
+]

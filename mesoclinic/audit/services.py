@@ -7,6 +7,9 @@ from typing import Any
 from mesoclinic.audit.context import current
 from mesoclinic.audit.models import Action, AuditEvent, Outcome
 
+OBJECT_TYPE_MAX = 40
+OBJECT_ID_MAX = 40
+
 
 def audit_record(
     *,
@@ -30,8 +33,10 @@ def audit_record(
         actor_username=getattr(actor, "username", "") if actor is not None else "",
         site_id=site_id,
         patient_id=patient_id,
-        object_type=object_type,
-        object_id=str(object_id),
+        # Cut to the columns' lengths: an id typed into a URL can be any length, and a refusal
+        # must still be recorded (PostgreSQL would refuse the row, SQLite would keep it whole).
+        object_type=object_type[:OBJECT_TYPE_MAX],
+        object_id=str(object_id)[:OBJECT_ID_MAX],
         action=action,
         outcome=outcome,
         ip=context.ip,

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401 - the app's pages are added here
+from django.urls import path
+
+from mesoclinic.audit import views
 
 app_name = "audit"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.audit_list_view, name="list"),
+    path("export.csv", views.audit_export_view, name="export"),
+]

@@ -1,7 +1,138 @@
-"""The consultations API (`/api/v1/consultations`): thin endpoints over selectors and services."""
+"""The consultations API (`/api/v1/consultations`): thin endpoints over selectors and services.
+
+Bearer-token authentication (``accounts.api_auth.token_auth``); the member of staff is
+``request.auth``. Access and audit are those of the pages: another site's record is 404, a role
+without the capability 403, bad input 422 with ``{"error", "fields"}`` naming each field and
+its bad value.
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+from typing import cast
 
-router = Router(tags=["consultations"])
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+
+from mesoclinic.accounts.access import Capability
+from mesoclinic.accounts.api_auth import token_auth
+from mesoclinic.accounts.models import User
+from mesoclinic.consultations import selectors, services
+from mesoclinic.consultations.models import Consultation, PlanEdit, StoredPlan
+from mesoclinic.consultations.schemas import (
+    ConsultationIn,
+    ConsultationOut,
+    ErrorOut,
+    PlanEditIn,
+    PlanEditOut,
+    PlanGenerateIn,
+    StoredPlanOut,
+)
+from mesoclinic.core.errors import Invalid
+from mesoclinic.patients.selectors import patient_get_for_user
+
+router = Router(tags=["consultations"], auth=token_auth)
+
+_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class PatientFilter(Schema):
+    patient_id: int
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.auth)  # type: ignore[attr-defined]
+
+
+@router.get(
+    "", response={200: list[ConsultationOut], **_ERRORS}, summary="A patient's consultations"
+)
+def consultation_list(request: HttpRequest, filters: Query[PatientFilter]) -> list[Consultation]:
+    """Newest first. One LIST audit event."""
+    _, consultations = selectors.consultation_list(_user(request), filters.patient_id)
+    return consultations
+
+
+@router.post("", response={201: ConsultationOut, **_ERRORS}, summary="Record a consultation")
+def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status[Consultation]:
+    """A draft by the calling practitioner; codes are checked against the knowledge base."""
+    user = _user(request)
+    patient = patient_get_for_user(
+        user,
+        payload.patient_id,
+        capability=Capability.EDIT_CLINICAL,
+        audit_action=None,
+        object_type="consultation",
+    )
+    held_at = payload.held_at or timezone.now()
+    if timezone.is_naive(held_at):
+        raise Invalid(
+            {
+                "held_at": [
+                    "held_at: give a UTC offset, e.g. 2027-01-11T10:00:00+00:00, got "
+                    f'"{held_at.isoformat()}"'
+                ]
+            }
+        )
+    history = services.History(
+        **payload.model_dump(exclude={"patient_id", "held_at", "concerns"}),
+        concerns=[concern.model_dump() for concern in payload.concerns],
+    )
+    consultation = services.consultation_create(
+        patient=patient, practitioner=user, held_at=held_at, history=history
+    )
+    return Status(201, consultation)
+
+
+@router.get(
+    "/{consultation_id}", response={200: ConsultationOut, **_ERRORS}, summary="A consultation"
+)
+def consultation_get(request: HttpRequest, consultation_id: int) -> Consultation:
+    return selectors.consultation_get_for_user(_user(request), consultation_id)
+
+
+@router.post(
+    "/{consultation_id}/plans",
+    response={201: StoredPlanOut, **_ERRORS},
+    summary="Generate a plan for a consultation",
+)
+def plan_generate(
+    request: HttpRequest, consultation_id: int, payload: PlanGenerateIn
+) -> Status[StoredPlan]:
+    """Runs the planning engine on the consultation and stores the plan (with no edits yet)."""
+    user = _user(request)
+    consultation = selectors.consultation_get_for_user(
+        user, consultation_id, capability=Capability.EDIT_CLINICAL, audit_action=None
+    )
+    plan = services.plan_generate(consultation=consultation, by=user, start_date=payload.start_date)
+    return Status(201, plan)
+
+
+@router.get(
+    "/{consultation_id}/plans",
+    response={200: list[StoredPlanOut], **_ERRORS},
+    summary="A consultation's plans",
+)
+def plan_list(request: HttpRequest, consultation_id: int) -> list[StoredPlan]:
+    """Newest first, each with its edits oldest first."""
+    return selectors.plan_list_for_user(_user(request), consultation_id)
+
+
+@router.post(
+    "/plans/{plan_id}/edits",
+    response={201: PlanEditOut, **_ERRORS},
+    summary="Change one value of a plan, with a reason",
+)
+def plan_edit(request: HttpRequest, plan_id: int, payload: PlanEditIn) -> Status[PlanEdit]:
+    """``path`` names one editable value (e.g. ``areas[0].points``); ``reason`` is required.
+
+    The engine's original plan is kept; the edit records the old and the new value.
+    """
+    user = _user(request)
+    plan = selectors.plan_get_for_user(
+        user, plan_id, capability=Capability.EDIT_CLINICAL, audit_action=None
+    )
+    edit = services.plan_edit(
+        plan=plan, path=payload.path, value=payload.value, reason=payload.reason, by=user
+    )
+    return Status(201, edit)

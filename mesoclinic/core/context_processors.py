@@ -9,4 +9,4 @@ from mesoclinic.accounts.access import Capability, can
 
 def capabilities(request: HttpRequest) -> dict[str, bool]:
     user = request.user
-    return {f"perms_{c.value}": can(user, c) for c in Capability}  # type: ignore[arg-type]
+    return {f"perms_{c.value}": can(user, c) for c in Capability}

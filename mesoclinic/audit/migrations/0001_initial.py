@@ -7,37 +7,131 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('patients', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("patients", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor_username', models.CharField(blank=True, max_length=150)),
-                ('object_type', models.CharField(max_length=40)),
-                ('object_id', models.CharField(blank=True, max_length=40)),
-                ('action', models.CharField(choices=[('view', 'View'), ('list', 'List'), ('search', 'Search'), ('create', 'Create'), ('update', 'Update'), ('archive', 'Archive'), ('sign', 'Sign'), ('withdraw', 'Withdraw'), ('upload', 'Upload'), ('download', 'Download'), ('export', 'Export'), ('print', 'Print'), ('login', 'Sign in'), ('login_failed', 'Failed sign-in'), ('logout', 'Sign out')], max_length=20)),
-                ('outcome', models.CharField(choices=[('allowed', 'Allowed'), ('denied', 'Denied')], default='allowed', max_length=10)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('path', models.CharField(blank=True, max_length=300)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='patients.patient')),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("actor_username", models.CharField(blank=True, max_length=150)),
+                ("object_type", models.CharField(max_length=40)),
+                ("object_id", models.CharField(blank=True, max_length=40)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "View"),
+                            ("list", "List"),
+                            ("search", "Search"),
+                            ("create", "Create"),
+                            ("update", "Update"),
+                            ("archive", "Archive"),
+                            ("sign", "Sign"),
+                            ("withdraw", "Withdraw"),
+                            ("upload", "Upload"),
+                            ("download", "Download"),
+                            ("export", "Export"),
+                            ("print", "Print"),
+                            ("login", "Sign in"),
+                            ("login_failed", "Failed sign-in"),
+                            ("logout", "Sign out"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("allowed", "Allowed"), ("denied", "Denied")],
+                        default="allowed",
+                        max_length=10,
+                    ),
+                ),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("path", models.CharField(blank=True, max_length=300)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="patients.patient",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.site",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['-at'], name='audit_at'), models.Index(fields=['patient', '-at'], name='audit_patient_at'), models.Index(fields=['actor', '-at'], name='audit_actor_at')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('action__in', ['view', 'list', 'search', 'create', 'update', 'archive', 'sign', 'withdraw', 'upload', 'download', 'export', 'print', 'login', 'login_failed', 'logout'])), name='audit_action_valid'), models.CheckConstraint(condition=models.Q(('outcome__in', ['allowed', 'denied'])), name='audit_outcome_valid')],
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["-at"], name="audit_at"),
+                    models.Index(fields=["patient", "-at"], name="audit_patient_at"),
+                    models.Index(fields=["actor", "-at"], name="audit_actor_at"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "action__in",
+                                [
+                                    "view",
+                                    "list",
+                                    "search",
+                                    "create",
+                                    "update",
+                                    "archive",
+                                    "sign",
+                                    "withdraw",
+                                    "upload",
+                                    "download",
+                                    "export",
+                                    "print",
+                                    "login",
+                                    "login_failed",
+                                    "logout",
+                                ],
+                            )
+                        ),
+                        name="audit_action_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("outcome__in", ["allowed", "denied"])),
+                        name="audit_outcome_valid",
+                    ),
+                ],
             },
         ),
     ]

@@ -6,38 +6,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Patient',
+            name="Patient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('given_name', models.CharField(max_length=100)),
-                ('family_name', models.CharField(max_length=100)),
-                ('date_of_birth', models.DateField()),
-                ('sex', models.CharField(blank=True, choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other'), ('', 'Not recorded')], default='', max_length=10)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('address', models.TextField(blank=True)),
-                ('search_name', models.CharField(editable=False, max_length=210)),
-                ('search_phone', models.CharField(blank=True, editable=False, max_length=40)),
-                ('archived_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='patients', to='accounts.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("given_name", models.CharField(max_length=100)),
+                ("family_name", models.CharField(max_length=100)),
+                ("date_of_birth", models.DateField()),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other"),
+                            ("", "Not recorded"),
+                        ],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("address", models.TextField(blank=True)),
+                ("search_name", models.CharField(editable=False, max_length=210)),
+                ("search_phone", models.CharField(blank=True, editable=False, max_length=40)),
+                ("archived_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="patients",
+                        to="accounts.site",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['family_name', 'given_name', 'id'],
-                'indexes': [models.Index(fields=['site', 'search_name'], name='patient_site_name'), models.Index(fields=['site', 'search_phone'], name='patient_site_phone'), models.Index(fields=['site', 'date_of_birth'], name='patient_site_dob')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('given_name', ''), _negated=True), name='patient_given_name_set'), models.CheckConstraint(condition=models.Q(('family_name', ''), _negated=True), name='patient_family_name_set'), models.CheckConstraint(condition=models.Q(('sex__in', ['female', 'male', 'other', ''])), name='patient_sex_valid')],
+                "ordering": ["family_name", "given_name", "id"],
+                "indexes": [
+                    models.Index(fields=["site", "search_name"], name="patient_site_name"),
+                    models.Index(fields=["site", "search_phone"], name="patient_site_phone"),
+                    models.Index(fields=["site", "date_of_birth"], name="patient_site_dob"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("given_name", ""), _negated=True),
+                        name="patient_given_name_set",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("family_name", ""), _negated=True),
+                        name="patient_family_name_set",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("sex__in", ["female", "male", "other", ""])),
+                        name="patient_sex_valid",
+                    ),
+                ],
             },
         ),
     ]

@@ -45,6 +45,10 @@ class Command(BaseCommand):
                     f"  Username:    {DEMO_MANAGER_USERNAME}",
                     f"  Password:    {password}",
                     "",
+                    f"  Sign in:     {base}/accounts/login/",
+                    f"  2nd factor:  the first sign-in leads to {base}/accounts/mfa/;",
+                    "               scan its QR code with an authenticator app, type the code.",
+                    "",
                 ]
             )
         )

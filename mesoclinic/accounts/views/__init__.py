@@ -1,0 +1,1 @@
+"""The accounts pages: signing in and out, the second factor, API tokens, staff management."""

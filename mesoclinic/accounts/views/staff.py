@@ -1,0 +1,96 @@
+"""Staff management for managers: the list of their sites' staff, adding, deactivating."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mesoclinic.accounts.access import Capability, require, site_ids
+from mesoclinic.accounts.forms import StaffForm, add_invalid
+from mesoclinic.accounts.models import User
+from mesoclinic.accounts.selectors import STAFF, staff_get_for_manager, staff_list_for_manager
+from mesoclinic.accounts.services import staff_deactivate, staff_mfa_reset, staff_register
+from mesoclinic.core.errors import Invalid
+
+
+def _manager(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@never_cache
+@login_required
+@require_GET
+def staff_list_view(request: HttpRequest) -> HttpResponse:
+    manager = _manager(request)
+    staff = staff_list_for_manager(manager)
+    return render(request, "accounts/staff_list.html", {"staff": staff, "me": manager})
+
+
+@never_cache
+@sensitive_post_parameters("password")
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_create_view(request: HttpRequest) -> HttpResponse:
+    manager = _manager(request)
+    require(manager, Capability.MANAGE_STAFF, what=STAFF)
+    form = StaffForm(request.POST if request.method == "POST" else None, site_ids=site_ids(manager))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            staff = staff_register(
+                by=manager,
+                username=data["username"],
+                password=data["password"],
+                role=data["role"],
+                sites=data["sites"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                is_prescriber=data["is_prescriber"],
+                registration_number=data["registration_number"],
+            )
+        except Invalid as error:
+            add_invalid(form, error)
+        else:
+            messages.success(request, f"{staff.get_full_name()} ({staff.username}) is added.")
+            return redirect("accounts:staff")
+    return render(request, "accounts/staff_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def staff_deactivate_view(request: HttpRequest, staff_id: int) -> HttpResponse:
+    manager = _manager(request)
+    staff = staff_get_for_manager(manager, staff_id)
+    try:
+        staff_deactivate(staff=staff, by=manager)
+    except Invalid as error:
+        for problems in error.errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+    else:
+        messages.success(
+            request,
+            f"{staff.get_full_name() or staff.username} is deactivated: signed out everywhere, "
+            "API tokens revoked.",
+        )
+    return redirect("accounts:staff")
+
+
+@login_required
+@require_POST
+def staff_mfa_reset_view(request: HttpRequest, staff_id: int) -> HttpResponse:
+    manager = _manager(request)
+    staff = staff_get_for_manager(manager, staff_id)
+    staff_mfa_reset(staff=staff, by=manager)
+    messages.success(
+        request,
+        f"{staff.get_full_name() or staff.username}'s authenticator app is removed; they set up "
+        "a new one at their next sign-in.",
+    )
+    return redirect("accounts:staff")

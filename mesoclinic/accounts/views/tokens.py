@@ -1,0 +1,53 @@
+"""API tokens: each member of staff makes and revokes their own."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mesoclinic.accounts.forms import TokenForm, add_invalid
+from mesoclinic.accounts.models import User
+from mesoclinic.accounts.selectors import api_token_get_for_user, api_token_list_for_user
+from mesoclinic.accounts.token_services import api_token_create, api_token_revoke
+from mesoclinic.core.errors import Invalid
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens_view(request: HttpRequest) -> HttpResponse:
+    """The member's tokens; a POST makes one and shows it on this response only.
+
+    Not redirected after the POST: the token is never stored, so no later page could show it.
+    ``never_cache`` keeps it out of the browser's and any proxy's cache.
+    """
+    user: User = request.user  # type: ignore[assignment]
+    form = TokenForm(request.POST if request.method == "POST" else None)
+    created = raw = None
+    if form.is_valid():
+        try:
+            created, raw = api_token_create(user=user, name=form.cleaned_data["name"])
+        except Invalid as error:
+            add_invalid(form, error)
+        else:
+            form = TokenForm()
+    context = {
+        "form": form,
+        "tokens": api_token_list_for_user(user),
+        "created": created,
+        "raw_token": raw,
+    }
+    return render(request, "accounts/tokens.html", context, status=201 if created else 200)
+
+
+@login_required
+@require_POST
+def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = api_token_get_for_user(request.user, token_id)  # type: ignore[arg-type]
+    api_token_revoke(token=token)
+    messages.success(request, f"Token “{token.name}” ({token.prefix}…) is revoked.")
+    return redirect("accounts:tokens")

@@ -1,0 +1,113 @@
+"""HTML forms for consent: they parse what the browser sent; the services validate it.
+
+Fields are deliberately lenient (nothing required here): the services own every rule, so the
+page and the API refuse the same things with the same messages, which the views attach to
+these forms' fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+
+from mesoclinic.consent.models import SignatureMethod, Treatment
+from mesoclinic.core.errors import Invalid
+
+
+def error_summary(form: forms.Form, anchors: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(anchor, message) pairs for the error summary at the top of a page, in field order.
+
+    Each links to its field's input (``#id_<field>``) unless ``anchors`` names another element
+    (a hidden field's visible counterpart); form-wide errors link to the form itself.
+    """
+    anchors = anchors or {}
+    items: list[tuple[str, str]] = []
+    for field, errors in form.errors.items():
+        if field == NON_FIELD_ERRORS:
+            anchor = anchors.get(field, "form")
+        else:
+            anchor = anchors.get(field, f"id_{field}")
+        items.extend((anchor, str(message)) for message in errors)
+    return items
+
+
+class ServiceErrorsMixin:
+    """Attach a service's ``Invalid`` errors to the form's fields (unknown keys: form-wide)."""
+
+    def add_service_errors(self, invalid: Invalid) -> None:
+        form: forms.Form = self  # type: ignore[assignment]
+        for field, messages in invalid.errors.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+
+
+class SignConsentForm(ServiceErrorsMixin, forms.Form):
+    template_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    signed_name = forms.CharField(
+        label="Patient's full name",
+        required=False,
+        strip=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    method = forms.ChoiceField(
+        label="How the patient signs",
+        choices=SignatureMethod.choices,
+        initial=SignatureMethod.TYPED,
+        widget=forms.RadioSelect,
+    )
+    signature = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    confirmed = forms.BooleanField(
+        label=(
+            "The patient confirms they have read and understood this consent form, had the "
+            "chance to ask questions, and agree to the treatment."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["template_id"].error_messages["invalid"] = (
+            "Consent form: the version sent is not a number; open the form again."
+        )
+        self.fields["method"].error_messages["invalid_choice"] = (
+            "Signature method %(value)r is not one of: drawn, typed."
+        )
+        self.fields["method"].error_messages["required"] = (
+            "Signature method is not chosen: choose drawn signature or typed name."
+        )
+
+
+class PhotoConsentForm(ServiceErrorsMixin, forms.Form):
+    clinical_record = forms.BooleanField(
+        label="Clinical record: photos are taken and kept in the patient's record.",
+        required=False,
+    )
+    teaching = forms.BooleanField(
+        label="Teaching: photos may be shown, without the patient's name, to train clinicians.",
+        required=False,
+    )
+    marketing = forms.BooleanField(
+        label="Marketing: photos may be used in the clinic's advertising and social media.",
+        required=False,
+    )
+
+
+class PublishTemplateForm(ServiceErrorsMixin, forms.Form):
+    treatment = forms.ChoiceField(label="Treatment", choices=Treatment.choices)
+    title = forms.CharField(label="Title", required=False)
+    body = forms.CharField(
+        label="Consent text (shown to the patient exactly as written, line breaks kept)",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 20}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["treatment"].error_messages["invalid_choice"] = (
+            "Treatment %(value)r is not one of the treatments listed."
+        )
+        self.fields["treatment"].error_messages["required"] = "Treatment is not chosen."

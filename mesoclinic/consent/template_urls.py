@@ -1,0 +1,18 @@
+"""The consent templates pages, which belong to no patient.
+
+The project's URLconf includes these at ``consent/templates/`` (namespace
+``consent_templates``): ``path("consent/templates/", include("mesoclinic.consent.template_urls"))``.
+"""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from mesoclinic.consent import template_views
+
+app_name = "consent_templates"
+urlpatterns = [
+    path("", template_views.template_list, name="list"),
+    path("publish/", template_views.template_publish, name="publish"),
+    path("<int:template_id>/", template_views.template_detail, name="detail"),
+]

@@ -1,0 +1,113 @@
+"""API input and output shapes of ``/api/v1/consultations``.
+
+Inputs are typed for the OpenAPI document and for basic types only; codes and rules are the
+services' to check, so an unknown code comes back as a 422 ``{"error", "fields"}`` envelope
+naming the field, the bad value and the nearest valid code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+
+class _In(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ConcernIn(_In):
+    concern: str = Field(description="Concern code of the planning contract.")
+    zones: list[str] = Field(description="Zone codes.")
+
+
+class ConsultationIn(_In):
+    patient_id: int
+    held_at: dt.datetime | None = Field(
+        default=None, description="With a UTC offset; omitted: now."
+    )
+    conditions: list[str] = Field(default_factory=list, description="Condition codes.")
+    medications: list[str] = Field(default_factory=list, description="Medication codes.")
+    allergies: list[str] = Field(default_factory=list, description="Substance codes.")
+    infection_zones: list[str] = Field(
+        default_factory=list, description="Zone codes with an active skin infection."
+    )
+    pregnant: bool = False
+    breastfeeding: bool = False
+    childbearing_potential: bool | None = Field(default=None, description="null: not stated.")
+    weight_kg: Decimal | None = Field(default=None, description="1 to 400, one decimal place.")
+    needle_fear: str = Field(default="none", description="none, mild or severe.")
+    fitzpatrick_type: str = Field(default="", description='I to VI, or "" (not recorded).')
+    notes: str = Field(default="", max_length=20_000)
+    concerns: list[ConcernIn] = Field(default_factory=list)
+
+
+class ConsultationOut(Schema):
+    id: int
+    patient_id: int
+    practitioner_id: int
+    site_id: int
+    held_at: dt.datetime
+    status: str
+    completed_at: dt.datetime | None
+    conditions: list[str]
+    medications: list[str]
+    allergies: list[str]
+    infection_zones: list[str]
+    pregnant: bool
+    breastfeeding: bool
+    childbearing_potential: bool | None
+    weight_kg: float | None
+    needle_fear: str
+    fitzpatrick_type: str
+    notes: str
+    concerns: list[dict[str, Any]]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class PlanGenerateIn(_In):
+    start_date: dt.date | None = Field(
+        default=None, description="First visit; omitted: the day after the consultation."
+    )
+
+
+class PlanEditIn(_In):
+    path: str = Field(
+        max_length=120,
+        description="e.g. areas[0].points, courses[0].sessions",
+        examples=["areas[0].points"],
+    )
+    value: Any = Field(description="The new value: a number, text, a date or a depth object.")
+    reason: str = Field(max_length=2_000, description="Why; required, not blank.")
+
+
+class PlanEditOut(Schema):
+    id: int
+    plan_id: int
+    path: str
+    old_value: Any
+    new_value: Any
+    reason: str
+    edited_by_id: int
+    edited_at: dt.datetime
+
+
+class StoredPlanOut(Schema):
+    id: int
+    consultation_id: int
+    created_at: dt.datetime
+    created_by_id: int
+    knowledge_version: str
+    request: dict[str, Any]
+    engine_output: dict[str, Any] = Field(description="The engine's plan, never changed.")
+    current: dict[str, Any] = Field(description="The engine's plan with the edits applied.")
+    edits: list[PlanEditOut]
+
+
+class ErrorOut(Schema):
+    error: str
+    fields: dict[str, list[str]] | None = None

@@ -1,0 +1,208 @@
+"""Reads of consultations and plans, each through ``patient_get_for_user`` and audited once.
+
+Every function here takes the acting user first and checks, through the patients accessor, that
+the patient is in one of the user's sites (else ``NotFound``, 404) and that the user's role has
+the capability (else ``Forbidden``, 403); both refusals are audited there. A consultation or
+plan that does not exist, or that belongs to another patient than the one in the URL, is
+``NotFound`` too, audited here. Each successful read records exactly one audit event.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from mesoclinic.accounts.access import Capability
+from mesoclinic.audit.models import Action
+from mesoclinic.audit.services import audit_denied, audit_record
+from mesoclinic.consultations.models import Consultation, PlanEdit, StoredPlan
+from mesoclinic.core.errors import NotFound
+from mesoclinic.patients.models import Patient
+from mesoclinic.patients.selectors import patient_get_for_user
+
+if TYPE_CHECKING:
+    from mesoclinic.accounts.models import User
+
+
+def consultation_list(
+    user: User, patient_id: int, *, capability: Capability = Capability.VIEW_CLINICAL
+) -> tuple[Patient, list[Consultation]]:
+    """The patient and their consultations, newest first, each with its plan count.
+
+    Cost: a fixed number of queries whatever the count (patient, sites, audit INSERT, one
+    SELECT with the practitioner joined and the plans counted).
+    """
+    patient = patient_get_for_user(
+        user, patient_id, capability=capability, audit_action=None, object_type="consultation"
+    )
+    consultations: list[Consultation] = list(
+        Consultation.objects.filter(patient=patient)
+        .select_related("practitioner")
+        .annotate(plan_count=Count("plans"))
+        .order_by("-held_at", "-id")
+    )
+    audit_record(
+        action=Action.LIST,
+        object_type="consultation",
+        patient_id=patient.pk,
+        site_id=patient.site_id,
+        detail={"count": len(consultations)},
+    )
+    return patient, consultations
+
+
+def consultation_get_for_user(
+    user: User,
+    consultation_id: int,
+    *,
+    patient_id: int | None = None,
+    capability: Capability = Capability.VIEW_CLINICAL,
+    audit_action: Action | None = Action.VIEW,
+) -> Consultation:
+    """The consultation, if the user may reach its patient with ``capability``.
+
+    ``patient_id``, when given (pages take it from the URL), must be the consultation's patient.
+    ``audit_action`` None leaves the event to the caller (e.g. a service that writes).
+    Cost: the consultation with patient, site and practitioner; the accessor's queries.
+    """
+    consultation = (
+        Consultation.objects.select_related("patient__site", "site", "practitioner")
+        .filter(pk=consultation_id)
+        .first()
+    )
+    if consultation is None or (patient_id is not None and consultation.patient_id != patient_id):
+        audit_denied(
+            reason="no_such_consultation",
+            object_type="consultation",
+            object_id=consultation_id,
+            patient_id=patient_id if _patient_exists(patient_id) else None,
+        )
+        raise NotFound("No such consultation.")
+    patient = patient_get_for_user(
+        user,
+        consultation.patient_id,
+        capability=capability,
+        audit_action=None,
+        object_type="consultation",
+    )
+    consultation.patient = patient
+    if audit_action is not None:
+        audit_record(
+            action=audit_action,
+            object_type="consultation",
+            object_id=consultation.pk,
+            patient_id=patient.pk,
+            site_id=consultation.site_id,
+        )
+    return consultation
+
+
+def plan_get_for_user(
+    user: User,
+    plan_id: int,
+    *,
+    consultation_id: int | None = None,
+    patient_id: int | None = None,
+    capability: Capability = Capability.VIEW_CLINICAL,
+    audit_action: Action | None = Action.VIEW,
+) -> StoredPlan:
+    """The stored plan with its consultation, patient and creator, if the user may reach it.
+
+    ``consultation_id`` and ``patient_id``, when given, must match the plan's.
+    """
+    plan = (
+        StoredPlan.objects.select_related(
+            "consultation__patient__site",
+            "consultation__site",
+            "consultation__practitioner",
+            "created_by",
+        )
+        .filter(pk=plan_id)
+        .first()
+    )
+    mismatch = plan is not None and (
+        (consultation_id is not None and plan.consultation_id != consultation_id)
+        or (patient_id is not None and plan.consultation.patient_id != patient_id)
+    )
+    if plan is None or mismatch:
+        audit_denied(
+            reason="no_such_plan",
+            object_type="plan",
+            object_id=plan_id,
+            patient_id=patient_id if _patient_exists(patient_id) else None,
+        )
+        raise NotFound("No such plan.")
+    patient = patient_get_for_user(
+        user,
+        plan.consultation.patient_id,
+        capability=capability,
+        audit_action=None,
+        object_type="plan",
+    )
+    plan.consultation.patient = patient
+    if audit_action is not None:
+        audit_record(
+            action=audit_action,
+            object_type="plan",
+            object_id=plan.pk,
+            patient_id=patient.pk,
+            site_id=plan.consultation.site_id,
+        )
+    return plan
+
+
+def plans_of(consultation: Consultation) -> list[StoredPlan]:
+    """The consultation's plans, newest first, with their creators and edit counts.
+
+    No access check: call it only with a consultation from ``consultation_get_for_user``.
+    """
+    return list(
+        StoredPlan.objects.filter(consultation=consultation)
+        .select_related("created_by")
+        .annotate(edit_count=Count("edits"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def latest_plan_of(consultation: Consultation) -> StoredPlan | None:
+    """The consultation's newest plan, or None. Same rule as ``plans_of``."""
+    return (
+        StoredPlan.objects.filter(consultation=consultation)
+        .select_related("created_by")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def edits_of(plan: StoredPlan) -> QuerySet[PlanEdit]:
+    """The plan's edits, oldest first, with their authors. Same rule as ``plans_of``."""
+    return (
+        PlanEdit.objects.filter(plan=plan).select_related("edited_by").order_by("edited_at", "id")
+    )
+
+
+def _patient_exists(patient_id: int | None) -> bool:
+    # The audit row's patient is a foreign key: a made-up id in a URL must not break the insert.
+    return patient_id is not None and Patient.objects.filter(pk=patient_id).exists()
+
+
+def plan_list_for_user(user: User, consultation_id: int) -> list[StoredPlan]:
+    """The consultation's plans with their edits, newest first; one LIST event for the read.
+
+    Cost: the accessor's queries, one SELECT of the plans and one of their edits.
+    """
+    consultation = consultation_get_for_user(user, consultation_id, audit_action=None)
+    plans = list(
+        StoredPlan.objects.filter(consultation=consultation)
+        .prefetch_related(Prefetch("edits", queryset=PlanEdit.objects.order_by("edited_at", "id")))
+        .order_by("-created_at", "-id")
+    )
+    audit_record(
+        action=Action.LIST,
+        object_type="plan",
+        patient_id=consultation.patient_id,
+        site_id=consultation.site_id,
+        detail={"consultation_id": consultation.pk, "count": len(plans)},
+    )
+    return plans

@@ -1,0 +1,229 @@
+"""Consultation pages: list, create, read, edit, complete. Thin: parse, call one, render.
+
+Access and audit happen in ``consultations.selectors`` (reads) and ``consultations.services``
+(writes); a refusal there is a ``NotFound`` or ``Forbidden`` that the middleware turns into a
+404 or 403 page. Plan pages are in ``views_plans``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mesoclinic.accounts.access import Capability
+from mesoclinic.audit.models import Action
+from mesoclinic.consultations import planning_adapter, selectors, services
+from mesoclinic.consultations.forms import ConsultationForm, PlanGenerateForm
+from mesoclinic.consultations.map_view import marked_zones, zone_map
+from mesoclinic.consultations.models import Consultation
+from mesoclinic.consultations.plan_view import code_label, concern_names, zone_names
+from mesoclinic.core.errors import Invalid
+from mesoclinic.patients.selectors import patient_get_for_user
+
+
+@login_required
+@require_GET
+def consultation_list(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient, consultations = selectors.consultation_list(request.user, patient_id)  # type: ignore[arg-type]
+    return render(
+        request,
+        "consultations/list.html",
+        {"patient": patient, "consultations": consultations},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultation_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    user = request.user
+    patient = patient_get_for_user(
+        user,  # type: ignore[arg-type]
+        patient_id,
+        capability=Capability.EDIT_CLINICAL,
+        # The POST's service records CREATE; a GET shows the patient, a read.
+        audit_action=Action.VIEW if request.method == "GET" else None,
+        object_type="consultation",
+    )
+    knowledge = planning_adapter.knowledge()
+    zone = planning_adapter.clinic_zone(patient.site)
+    if request.method == "POST":
+        form = ConsultationForm(request.POST, knowledge=knowledge, zone=zone)
+        if form.is_valid():
+            try:
+                consultation = services.consultation_create(
+                    patient=patient,
+                    practitioner=user,  # type: ignore[arg-type]
+                    held_at=form.cleaned_data["held_at"],
+                    history=form.history(),
+                )
+            except Invalid as error:
+                form.add_service_errors(error.errors)
+            else:
+                messages.success(request, "Consultation saved as a draft.")
+                return _to_detail(consultation)
+    else:
+        form = ConsultationForm(knowledge=knowledge, zone=zone)
+    return _render_form(request, form, patient=patient, consultation=None)
+
+
+@login_required
+@require_GET
+def consultation_detail(
+    request: HttpRequest, patient_id: int, consultation_id: int
+) -> HttpResponse:
+    consultation = selectors.consultation_get_for_user(
+        request.user,  # type: ignore[arg-type]
+        consultation_id,
+        patient_id=patient_id,
+    )
+    return render_detail(request, consultation, PlanGenerateForm())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultation_edit(request: HttpRequest, patient_id: int, consultation_id: int) -> HttpResponse:
+    consultation = selectors.consultation_get_for_user(
+        request.user,  # type: ignore[arg-type]
+        consultation_id,
+        patient_id=patient_id,
+        capability=Capability.EDIT_CLINICAL,
+        audit_action=Action.VIEW if request.method == "GET" else None,
+    )
+    if not consultation.is_draft:
+        messages.error(request, "This consultation is completed: it can no longer be edited.")
+        return _to_detail(consultation)
+    knowledge = planning_adapter.knowledge()
+    zone = planning_adapter.clinic_zone(consultation.site)
+    if request.method == "POST":
+        form = ConsultationForm(request.POST, knowledge=knowledge, zone=zone)
+        if form.is_valid():
+            try:
+                services.consultation_update(
+                    consultation=consultation,
+                    by=request.user,  # type: ignore[arg-type]
+                    held_at=form.cleaned_data["held_at"],
+                    history=form.history(),
+                )
+            except Invalid as error:
+                form.add_service_errors(error.errors)
+            else:
+                messages.success(request, "Consultation updated.")
+                return _to_detail(consultation)
+    else:
+        initial = ConsultationForm.initial_for(consultation)
+        form = ConsultationForm(initial=initial, knowledge=knowledge, zone=zone)
+    return _render_form(request, form, patient=consultation.patient, consultation=consultation)
+
+
+@login_required
+@require_POST
+def consultation_complete(
+    request: HttpRequest, patient_id: int, consultation_id: int
+) -> HttpResponse:
+    consultation = selectors.consultation_get_for_user(
+        request.user,  # type: ignore[arg-type]
+        consultation_id,
+        patient_id=patient_id,
+        capability=Capability.EDIT_CLINICAL,
+        audit_action=None,
+    )
+    try:
+        services.consultation_complete(consultation=consultation, by=request.user)  # type: ignore[arg-type]
+    except Invalid as error:
+        for problems in error.errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+    else:
+        messages.success(request, "Consultation completed: it and its plans are now locked.")
+    return _to_detail(consultation)
+
+
+def render_detail(
+    request: HttpRequest,
+    consultation: Consultation,
+    generate_form: PlanGenerateForm,
+    status: int = 200,
+) -> HttpResponse:
+    """The detail page; the plan-generation view re-renders it with its form's errors."""
+    knowledge = planning_adapter.knowledge()
+    concern_rows = [
+        (
+            entry["concern"],
+            concern_names([entry["concern"]], knowledge),
+            zone_names(entry["zones"], knowledge),
+        )
+        for entry in consultation.concerns
+    ]
+    return render(
+        request,
+        "consultations/detail.html",
+        {
+            "concern_rows": concern_rows,
+            "patient": consultation.patient,
+            "consultation": consultation,
+            "map": zone_map(
+                knowledge, mode="view", marked=marked_zones(consultation.concerns), labels={}
+            ),
+            "history": _history_rows(consultation),
+            "plans": selectors.plans_of(consultation),
+            "latest": selectors.latest_plan_of(consultation),
+            "generate_form": generate_form,
+            "clinic_zone": planning_adapter.clinic_zone(consultation.site),
+            "default_start": planning_adapter.default_start_date(consultation),
+        },
+        status=status,
+    )
+
+
+def _render_form(
+    request: HttpRequest, form: ConsultationForm, *, patient: object, consultation: object
+) -> HttpResponse:
+    marked: dict[str, list[str]] = {}
+    for bound in form.concern_fields():
+        concern = bound.name.removeprefix("concern_")
+        for zone in bound.value() or []:
+            marked.setdefault(str(zone), []).append(concern)
+    return render(
+        request,
+        "consultations/form.html",
+        {
+            "form": form,
+            "patient": patient,
+            "consultation": consultation,
+            "map": zone_map(form.knowledge, mode="edit", marked=marked),
+        },
+        status=422 if form.is_bound and form.errors else 200,
+    )
+
+
+def _history_rows(consultation: Consultation) -> list[tuple[str, str]]:
+    def listed(codes: list[str]) -> str:
+        return ", ".join(code_label(code) for code in codes) or "none recorded"
+
+    potential = {None: "not stated", True: "yes", False: "no"}[consultation.childbearing_potential]
+    weight = "not recorded" if consultation.weight_kg is None else f"{consultation.weight_kg} kg"
+    return [
+        ("Conditions", listed(consultation.conditions)),
+        ("Medications", listed(consultation.medications)),
+        ("Allergies", listed(consultation.allergies)),
+        ("Active skin infection in", listed(consultation.infection_zones)),
+        ("Pregnant", "yes" if consultation.pregnant else "no"),
+        ("Breastfeeding", "yes" if consultation.breastfeeding else "no"),
+        ("Childbearing potential", potential),
+        ("Weight", weight),
+        ("Fear of needles", consultation.get_needle_fear_display()),
+        ("Fitzpatrick skin type", consultation.get_fitzpatrick_type_display()),
+    ]
+
+
+def _to_detail(consultation: Consultation) -> HttpResponseRedirect:
+    return redirect(
+        reverse(
+            "consultations:detail",
+            kwargs={"patient_id": consultation.patient_id, "consultation_id": consultation.pk},
+        )
+    )

@@ -1,0 +1,35 @@
+"""Domain errors of the patients area, translated at the edge like ``core.errors``.
+
+Pages show them as messages or warnings; the API answers 409 with the error envelope.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mesoclinic.core.errors import ApplicationError
+
+if TYPE_CHECKING:
+    from mesoclinic.patients.models import Patient
+
+
+class PatientArchived(ApplicationError):
+    """The patient is archived: their record is read-only until a manager restores it."""
+
+    def __init__(self, patient: Patient) -> None:
+        self.patient = patient
+        super().__init__(
+            f"{patient} is archived: the record is read-only until a manager restores it."
+        )
+
+
+class PossibleDuplicate(ApplicationError):
+    """Registering would probably duplicate ``candidates``; confirm to register anyway."""
+
+    def __init__(self, candidates: list[Patient]) -> None:
+        self.candidates = candidates
+        super().__init__(
+            f"{len(candidates)} patient(s) at this site have the same name and date of birth, "
+            "or the same phone number. Check they are not the same person, then confirm to "
+            "register anyway."
+        )

@@ -1,0 +1,244 @@
+"""Patient pages: list and search, register, view, edit, archive, restore. Thin.
+
+Each view parses the request, calls one selector or service (``patients.selectors``,
+``patients.services``) and renders; ``NotFound``/``Forbidden`` become 404/403 pages in
+``core.middleware``. Pages with patient data are never cached by the browser.
+"""
+
+from __future__ import annotations
+
+from math import ceil
+from typing import cast
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mesoclinic.accounts.access import Capability, can
+from mesoclinic.accounts.models import User
+from mesoclinic.core.errors import Invalid
+from mesoclinic.patients.errors import PatientArchived, PossibleDuplicate
+from mesoclinic.patients.forms import PatientCreateForm, PatientForm, PatientSearchForm
+from mesoclinic.patients.models import Patient
+from mesoclinic.patients.selectors import (
+    PAGE_SIZE,
+    patient_get_for_user,
+    patient_list,
+    site_zone,
+    sites_of,
+)
+from mesoclinic.patients.services import (
+    RESTORE_CAPABILITY,
+    patient_archive,
+    patient_create,
+    patient_unarchive,
+    patient_update,
+)
+
+
+def _user(request: HttpRequest) -> User:
+    # Every view here is behind login_required, so the user is a signed-in member of staff.
+    return cast(User, request.user)
+
+
+MAX_PAGE = 100_000
+
+
+def _page_number(raw: str | None) -> int:
+    """The page asked for, 1 if unreadable; capped so that the offset stays a database integer."""
+    text = (raw or "").strip()
+    return min(max(int(text), 1), MAX_PAGE) if text.isascii() and text.isdigit() else 1
+
+
+@login_required
+@never_cache
+@require_GET
+def patient_list_view(request: HttpRequest) -> HttpResponse:
+    """The patients of the user's sites, 25 a page, with the search box. Audited per view."""
+    query = request.GET.get("q", "")
+    include_archived = request.GET.get("archived", "") in {"1", "on", "true"}
+    page = _page_number(request.GET.get("page"))
+    window = patient_list(
+        _user(request),
+        query=query,
+        include_archived=include_archived,
+        offset=(page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+        audit_detail={"page": page},
+    )
+    pages = max(ceil(window.count / PAGE_SIZE), 1)
+    # Past a search's count cap the last page is unknown: a full page means there may be more.
+    has_next = page < pages or (not window.count_is_exact and len(window.patients) == PAGE_SIZE)
+
+    def link(number: int) -> str:
+        params = {"q": window.terms.query, "archived": "1" if include_archived else ""}
+        kept = {key: value for key, value in params.items() if value}
+        return "?" + urlencode({**kept, "page": number})
+
+    return render(
+        request,
+        "patients/list.html",
+        {
+            "form": PatientSearchForm(
+                initial={"q": window.terms.query, "archived": include_archived}
+            ),
+            "window": window,
+            "page": page,
+            "pages": pages,
+            "first_shown": window.offset + 1,
+            "last_shown": window.offset + len(window.patients),
+            "previous_link": link(min(page - 1, pages)) if page > 1 else "",
+            "next_link": link(page + 1) if has_next else "",
+            "last_link": link(pages) if page > pages and window.count_is_exact else "",
+            "first_link": link(1),
+            "include_archived": include_archived,
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def patient_create_view(request: HttpRequest) -> HttpResponse:
+    """Register a patient; warns of possible duplicates until "register anyway" is ticked."""
+    user = _user(request)
+    sites = sites_of(user)
+    candidates: list[Patient] = []
+    if request.method == "POST":
+        form = PatientCreateForm(request.POST, sites=sites)
+        if form.is_valid():
+            try:
+                patient = patient_create(
+                    actor=user,
+                    site_id=form.site_id(),
+                    details=form.details(),
+                    confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+                )
+            except PossibleDuplicate as duplicate:
+                candidates = duplicate.candidates
+            except Invalid as invalid:
+                _add_errors(form, invalid)
+            else:
+                messages.success(request, f"Registered {patient}.")
+                return redirect("patients:detail", patient_id=patient.pk)
+    else:
+        form = PatientCreateForm(sites=sites)
+    return render(
+        request,
+        "patients/form.html",
+        {"form": form, "candidates": candidates, "patient": None, "creating": True},
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def patient_detail_view(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Demographics; links to the clinical record for roles that may see it. Audited (VIEW)."""
+    user = _user(request)
+    patient = patient_get_for_user(user, patient_id)
+    zone = site_zone(patient.site)
+    today = timezone.localdate(timezone=zone)
+    born = patient.date_of_birth
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    archived_at = patient.archived_at
+    return render(
+        request,
+        "patients/detail.html",
+        {
+            "patient": patient,
+            "age": age,
+            "registered_on": f"{timezone.localtime(patient.created_at, zone):%d/%m/%Y %H:%M}",
+            "archived_on": f"{timezone.localtime(archived_at, zone):%d/%m/%Y %H:%M}"
+            if archived_at
+            else "",
+            "can_restore": can(user, RESTORE_CAPABILITY),
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def patient_edit_view(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Edit the patient's details. GET is audited as VIEW, a saved POST as UPDATE.
+
+    An archived patient's record is read-only: GET sends the user back to the patient page,
+    POST is refused (and audited) by the service.
+    """
+    user = _user(request)
+    if request.method == "POST":
+        patient = patient_get_for_user(
+            user, patient_id, capability=Capability.EDIT_PATIENT, audit_action=None
+        )
+        form = PatientForm(request.POST)
+        if form.is_valid():
+            try:
+                patient_update(actor=user, patient=patient, details=form.details())
+            except PatientArchived as archived:
+                messages.error(request, archived.message)
+                return redirect("patients:detail", patient_id=patient.pk)
+            except Invalid as invalid:
+                _add_errors(form, invalid)
+            else:
+                messages.success(request, f"Saved the changes to {patient}.")
+                return redirect("patients:detail", patient_id=patient.pk)
+    else:
+        patient = patient_get_for_user(user, patient_id, capability=Capability.EDIT_PATIENT)
+        if patient.is_archived:
+            messages.info(request, f"{patient} is archived: the record is read-only.")
+            return redirect("patients:detail", patient_id=patient.pk)
+        form = PatientForm.for_patient(patient)
+    return render(
+        request,
+        "patients/form.html",
+        {"form": form, "candidates": [], "patient": patient, "creating": False},
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def patient_archive_view(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """GET asks for confirmation (audited VIEW); POST archives (audited ARCHIVE)."""
+    user = _user(request)
+    if request.method == "POST":
+        patient = patient_get_for_user(
+            user, patient_id, capability=Capability.EDIT_PATIENT, audit_action=None
+        )
+        if patient.is_archived:
+            messages.info(request, f"{patient} is already archived.")
+        else:
+            patient_archive(actor=user, patient=patient)
+            messages.success(request, f"Archived {patient}. The record is now read-only.")
+        return redirect("patients:detail", patient_id=patient.pk)
+    patient = patient_get_for_user(user, patient_id, capability=Capability.EDIT_PATIENT)
+    if patient.is_archived:
+        messages.info(request, f"{patient} is already archived.")
+        return redirect("patients:detail", patient_id=patient.pk)
+    return render(request, "patients/archive.html", {"patient": patient})
+
+
+@login_required
+@never_cache
+@require_POST
+def patient_unarchive_view(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Restore an archived patient (managers). Audited as UPDATE of ``archived_at``."""
+    user = _user(request)
+    patient = patient_get_for_user(user, patient_id, audit_action=None)
+    was_archived = patient.is_archived
+    patient_unarchive(actor=user, patient=patient)
+    if was_archived:
+        messages.success(request, f"Restored {patient}. The record can be changed again.")
+    return redirect("patients:detail", patient_id=patient.pk)
+
+
+def _add_errors(form: PatientForm, invalid: Invalid) -> None:
+    for field, errors in invalid.errors.items():
+        for message in errors:
+            form.add_error(field if field in form.fields else None, message)
