@@ -20,7 +20,12 @@ def demo_manager_upsert(*, password: str) -> tuple[AbstractUser, bool]:
     user.is_active = True
     user.is_staff = True
     user.is_superuser = True
+    user.role = "manager"  # type: ignore[attr-defined]
     user.set_password(password)
     user.full_clean()
     user.save()
+    # The demo manager oversees every site, so every page of the demo is reachable.
+    from mesoclinic.accounts.models import Site
+
+    user.sites.set(Site.objects.all())  # type: ignore[attr-defined]
     return user, created

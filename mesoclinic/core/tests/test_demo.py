@@ -1,69 +1,102 @@
+"""``mesoclinic demo`` and ``mesoclinic demo_code``: a clinic to click through at once."""
+
 from __future__ import annotations
 
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.core.management.base import CommandError
+from django.core.management import CommandError, call_command
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.fixtures import Settings
 
+from mesoclinic.accounts.models import Role, Site, User
+from mesoclinic.audit.models import AuditEvent
+from mesoclinic.consent.models import ConsentRecord
+from mesoclinic.consultations.models import Consultation, StoredPlan
+from mesoclinic.patients.models import Patient
+from mesoclinic.photos.models import Photo
 
-def run_demo(*args: str) -> str:
+pytestmark = pytest.mark.django_db
+
+
+def _demo(settings: Settings, tmp_path: object, password: str | None = None) -> str:
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = str(tmp_path)
     out = io.StringIO()
-    call_command("demo", *args, stdout=out)
+    if password is not None:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("MESOCLINIC_DEMO_PASSWORD", password)
+            call_command("demo", stdout=out)
+    else:
+        call_command("demo", stdout=out)
     return out.getvalue()
 
 
-@pytest.mark.django_db
-def test_it_creates_the_demo_manager_with_the_given_password(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
+def test_it_creates_a_clinic_with_every_role_and_full_records(
+    settings: Settings, tmp_path: object
 ) -> None:
-    settings.DEBUG = True
-    monkeypatch.setenv("MESOCLINIC_DEMO_PASSWORD", "demo-password-for-tests")
+    output = _demo(settings, tmp_path, password="demo-password-for-tests")
 
-    output = run_demo("--port", "8123")
+    assert list(Site.objects.values_list("code", flat=True)) == ["leeds", "marylebone"]
+    staff = User.objects.exclude(username="demo-manager")
+    assert sorted({u.role for u in staff}) == sorted(Role.values)
+    assert all(u.check_password("demo-password-for-tests") for u in staff)
+    assert Patient.objects.count() == 50
+    assert Consultation.objects.count() == 40
+    assert StoredPlan.objects.count() == 40
+    verdicts = {plan.current["verdict"] for plan in StoredPlan.objects.all()}
+    assert verdicts == {"suitable", "suitable_with_cautions", "consult_required", "not_suitable"}
+    assert ConsentRecord.objects.count() > 20
+    assert Photo.objects.count() > 10
+    # Made through the services, acting as staff: the audit trail names them.
+    assert AuditEvent.objects.filter(actor__username="mary.doctor").exists()
 
-    user = get_user_model().objects.get(username="demo-manager")
-    assert (user.is_active, user.is_staff, user.is_superuser) == (True, True, True)
-    assert user.check_password("demo-password-for-tests")
-    assert output.splitlines() == [
-        "Created the demo staff superuser.",
-        "",
-        "  Mesoclinic:  http://127.0.0.1:8123/",
-        "  API docs:    http://127.0.0.1:8123/api/v1/docs",
-        "  Admin:       http://127.0.0.1:8123/admin/",
-        "",
-        "  Username:    demo-manager",
-        "  Password:    demo-password-for-tests",
-        "",
-        "  Sign in:     http://127.0.0.1:8123/accounts/login/",
-        "  2nd factor:  the first sign-in leads to http://127.0.0.1:8123/accounts/mfa/;",
-        "               scan its QR code with an authenticator app, type the code.",
-    ]
+    assert "Password for every demo login below: demo-password-for-tests" in output
+    for username in (
+        "demo-manager",
+        "mary.manager",
+        "mary.doctor",
+        "mary.reception",
+        "leeds.nurse",
+    ):
+        assert f"  {username} " in output
+    assert "mesoclinic demo_code USERNAME" in output
+    manager = User.objects.get(username="demo-manager")
+    assert (manager.is_superuser, manager.role, manager.sites.count()) == (True, "manager", 2)
 
 
-@pytest.mark.django_db
 def test_it_is_idempotent_and_prints_a_new_random_password(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, tmp_path: object
 ) -> None:
-    settings.DEBUG = True
-    monkeypatch.delenv("MESOCLINIC_DEMO_PASSWORD", raising=False)
+    _demo(settings, tmp_path)
+    second = _demo(settings, tmp_path)
 
-    run_demo()
-    second = run_demo()
-
-    users = get_user_model().objects.filter(username="demo-manager")
-    assert users.count() == 1
-    assert second.startswith("Updated the demo staff superuser.")
-    password = second.split("Password:")[1].split()[0]
+    assert Patient.objects.count() == 50
+    assert second.startswith("Updated the demo clinic.")
+    password = second.split("Password for every demo login below:")[1].split()[0]
     assert len(password) >= 16
-    assert users.get().check_password(password)
+    assert User.objects.get(username="mary.doctor").check_password(password)
 
 
-@pytest.mark.django_db
 def test_it_refuses_to_run_in_production(settings: Settings) -> None:
     settings.DEBUG = False
-    with pytest.raises(CommandError, match="set MESOCLINIC_DEBUG=1"):
-        run_demo()
-    assert not get_user_model().objects.filter(username="demo-manager").exists()
+    with pytest.raises(CommandError, match="development machine"):
+        call_command("demo")
+    assert not User.objects.exists()
+
+
+def test_it_prints_the_current_code_of_a_demo_login(settings: Settings, tmp_path: object) -> None:
+    _demo(settings, tmp_path)
+    out = io.StringIO()
+    call_command("demo_code", "mary.doctor", stdout=out)
+
+    device = TOTPDevice.objects.get(user__username="mary.doctor")
+    expected = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+    assert out.getvalue().strip() == f"{expected:06d}"
+
+
+def test_it_never_reveals_a_code_in_production(settings: Settings) -> None:
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="development machine"):
+        call_command("demo_code", "anyone")

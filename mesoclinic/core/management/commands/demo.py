@@ -1,4 +1,4 @@
-"""``mesoclinic demo``: a ready-to-try instance on a development machine."""
+"""``mesoclinic demo``: a ready-to-try clinic on a development machine."""
 
 from __future__ import annotations
 
@@ -10,45 +10,49 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from mesoclinic.core.demo_clinic import demo_clinic_seed
 from mesoclinic.core.services import DEMO_MANAGER_USERNAME, demo_manager_upsert
 
 
 class Command(BaseCommand):
     help = (
-        "Migrate the database and create the demo-manager superuser, then print where to sign "
-        "in. The password is MESOCLINIC_DEMO_PASSWORD, or a new random one printed each run."
+        "Migrate the database, create the demo clinic (two sites, staff of every role, 50 "
+        "patients with consultations, plans, consents and photos) once, and print where and "
+        "how to sign in. The password is MESOCLINIC_DEMO_PASSWORD, or a new random one."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=8000, help="the port runserver will use")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # A superuser with a printed password has no place on a production server.
+        # Staff with printed passwords have no place on a production server.
         if not settings.DEBUG:
             raise CommandError("demo is for a development machine: set MESOCLINIC_DEBUG=1")
 
         call_command("migrate", interactive=False, verbosity=0)
         password = os.environ.get("MESOCLINIC_DEMO_PASSWORD") or secrets.token_urlsafe(12)
+        staff = demo_clinic_seed(password=password)
         _, created = demo_manager_upsert(password=password)
 
         base = f"http://127.0.0.1:{options['port']}"
         verb = "Created" if created else "Updated"
-        self.stdout.write(
-            "\n".join(
-                [
-                    f"{verb} the demo staff superuser.",
-                    "",
-                    f"  Mesoclinic:  {base}/",
-                    f"  API docs:    {base}/api/v1/docs",
-                    f"  Admin:       {base}/admin/",
-                    "",
-                    f"  Username:    {DEMO_MANAGER_USERNAME}",
-                    f"  Password:    {password}",
-                    "",
-                    f"  Sign in:     {base}/accounts/login/",
-                    f"  2nd factor:  the first sign-in leads to {base}/accounts/mfa/;",
-                    "               scan its QR code with an authenticator app, type the code.",
-                    "",
-                ]
-            )
-        )
+        lines = [
+            f"{verb} the demo clinic.",
+            "",
+            f"  Mesoclinic:  {base}/",
+            f"  Sign in:     {base}/accounts/login/",
+            f"  API docs:    {base}/api/v1/docs",
+            f"  Admin:       {base}/admin/  (as {DEMO_MANAGER_USERNAME})",
+            "",
+            f"  Password for every demo login below: {password}",
+            "",
+            f"  {'Username':<18} {'Role':<16} Site",
+            f"  {DEMO_MANAGER_USERNAME:<18} {'Clinic manager':<16} all sites (superuser)",
+            *(f"  {s.username:<18} {s.role:<16} {s.site} {s.note}".rstrip() for s in staff),
+            "",
+            "  Second factor: after the password, type the code that",
+            "      .venv/bin/mesoclinic demo_code USERNAME",
+            "  prints (demo only; real staff scan a QR code with an authenticator app).",
+            "",
+        ]
+        self.stdout.write("\n".join(lines))
