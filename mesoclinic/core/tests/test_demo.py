@@ -36,7 +36,7 @@ def _demo(settings: Settings, tmp_path: object, password: str | None = None) -> 
 def test_it_creates_a_clinic_with_every_role_and_full_records(
     settings: Settings, tmp_path: object
 ) -> None:
-    output = _demo(settings, tmp_path, password="demo-password-for-tests")
+    output = _demo(settings, tmp_path, password="demo-password-for-tests")  # noqa: S106 - test value
 
     assert list(Site.objects.values_list("code", flat=True)) == ["leeds", "marylebone"]
     staff = User.objects.exclude(username="demo-manager")
