@@ -274,5 +274,9 @@ LOGGING: dict[str, Any] = {
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     # Replaces Django's default "django" logger, whose console handler would print twice.
-    "loggers": {"django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        # django-axes reports every reset of the failure counter at INFO; lockouts are WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }
