@@ -236,9 +236,9 @@ def test_the_demo_manager_gets_in_by_setting_up_the_app_on_first_sign_in(
 ) -> None:
     demo, _ = demo_manager_upsert(password=PASSWORD)
 
-    location = password_step(client, demo)  # type: ignore[arg-type]
+    location = password_step(client, demo)
     setup = client.get(location)
-    response = client.post(MFA, {"code": current_code(device_of(demo))})  # type: ignore[arg-type]
+    response = client.post(MFA, {"code": current_code(device_of(demo))})
 
     assert "Set up your authenticator app" in setup.content.decode()
     assert response.status_code == 302
