@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mesoclinic.accounts.access import Capability
@@ -66,7 +67,9 @@ def consultation_create(request: HttpRequest, patient_id: int) -> HttpResponse:
                 messages.success(request, "Consultation saved as a draft.")
                 return _to_detail(consultation)
     else:
-        form = ConsultationForm(knowledge=knowledge, zone=zone)
+        # A consultation is usually recorded as it happens: start from now, to the minute.
+        now = timezone.now().replace(second=0, microsecond=0)
+        form = ConsultationForm(initial={"held_at": now}, knowledge=knowledge, zone=zone)
     return _render_form(request, form, patient=patient, consultation=None)
 
 
