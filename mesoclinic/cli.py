@@ -34,14 +34,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-BENCHMARKS = ("planning",)
+BENCHMARKS = ("planning", "search", "pages")
 
 
 def _bench(args: list[str]) -> int:
     if not args or args[0] not in BENCHMARKS:
         print(f"usage: mesoclinic bench {{{','.join(BENCHMARKS)}}} [options]", file=sys.stderr)
         return 2
-    # Imported here, like the plan branch: the planning benchmark needs no Django.
-    from mesoclinic.benchmarks.planning import main as planning_main
+    # Imported here, like the plan branch: each benchmark sets up (or avoids) Django itself.
+    import importlib
 
-    return planning_main(args[1:])
+    module = importlib.import_module(f"mesoclinic.benchmarks.{args[0]}")
+    status: int = module.main(args[1:])
+    return status

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -97,6 +98,8 @@ def patient_list_view(request: HttpRequest) -> HttpResponse:
             "last_link": link(pages) if page > pages and window.count_is_exact else "",
             "first_link": link(1),
             "include_archived": include_archived,
+            # Reversed once, not once per row: 25 reversals were a tenth of the page's time.
+            "patients_url": reverse("patients:list"),
         },
     )
 

@@ -1,0 +1,203 @@
+"""Patient pages under load: authenticated and audited, beside a bare endpoint of the same stack.
+
+Serves the app with gunicorn (production settings, a scratch database with ``--patients``
+patients) and loads it with wrk from 16 connections. Each page is fetched as a signed-in
+receptionist whose second factor is passed: the list, a search and a patient's page, each
+recording an audit event. The floor is ``/health`` on the same server: the same WSGI server,
+Django, middleware and database round trip, without the page's work. Target: every page at
+>= 50% of the floor's throughput.
+
+Needs ``wrk`` (Debian: ``apt-get install wrk``) and the ``bench`` extra (gunicorn).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mesoclinic.benchmarks.environment import prepare
+
+TARGET_RATIO = 0.5
+
+
+@dataclass(frozen=True)
+class Load:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def _wrk(url: str, *, cookie: str, seconds: int, connections: int, threads: int) -> Load:
+    result = subprocess.run(  # noqa: S603 - fixed arguments, our own URL
+        [
+            shutil.which("wrk") or "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-H",
+            f"Cookie: {cookie}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = result.stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    # Anchored: "81.50%" in the thread statistics must not read as the 50th percentile.
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    errors = int(bad.group(1)) if bad else 0
+    if socket_errors:
+        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
+    return Load(rate, p50, p99, errors)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mesoclinic bench pages", description=__doc__)
+    parser.add_argument("--patients", type=int, default=10_000)
+    parser.add_argument("--seconds", type=int, default=10, help="load duration per page")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--postgres", help="scratch database URL (dropped and created)")
+    parser.add_argument("--sqlite", action="store_true", help="use a scratch SQLite file")
+    args = parser.parse_args(argv)
+    for tool in ("wrk", "gunicorn"):
+        if shutil.which(tool) is None and not shutil.which(tool, path=sys.prefix + "/bin"):
+            raise SystemExit(f"{tool} is needed: apt-get install wrk; pip install -e '.[bench]'")
+    environment = prepare(postgres_url=args.postgres, sqlite=args.sqlite)
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from mesoclinic.accounts.middleware import LAST_SEEN, STARTED
+    from mesoclinic.accounts.models import Role
+    from mesoclinic.accounts.services import site_create, staff_create
+    from mesoclinic.benchmarks.seed import seed_patients
+    from mesoclinic.patients.models import Patient
+
+    call_command("migrate", verbosity=0)
+    site = site_create(name="Bench Clinic", code="bench")
+    other = site_create(name="Bench Clinic Two", code="bench2")
+    seed_patients(site=site, other=other, count=args.patients)
+    user = staff_create(
+        username="bench.reception", password="x" * 20, role=Role.RECEPTIONIST, sites=[site]
+    )
+    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    session = SessionStore()
+    now = int(time.time())
+    session.update(
+        {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+            "otp_device_id": device.persistent_id,
+            STARTED: now,
+            LAST_SEEN: now,
+        }
+    )
+    session.create()
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    patient = Patient.objects.filter(site=site, archived_at__isnull=True).order_by("id")[100]
+
+    port = _free_port()
+    gunicorn = shutil.which("gunicorn", path=sys.prefix + "/bin") or "gunicorn"
+    server = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [
+            gunicorn,
+            "mesoclinic.wsgi",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env={**__import__("os").environ, **environment.variables},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/health", timeout=1)  # noqa: S310 - ours
+                break
+            except OSError:
+                time.sleep(0.1)
+        pages = {
+            "floor: /health": ("/health", "ok"),
+            "patient list": ("/patients/", "Patients"),
+            "search 'smi'": ("/patients/?q=smi", "Smith"),
+            "patient page": (f"/patients/{patient.pk}/", patient.family_name),
+        }
+        for label, (path, marker) in pages.items():
+            request = urllib.request.Request(base + path, headers={"Cookie": cookie})  # noqa: S310 - ours
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - ours
+                body = response.read().decode()
+                # A page that redirected to sign-in would measure the wrong thing.
+                if response.status != 200 or marker not in body or response.url != base + path:
+                    raise SystemExit(f"{label}: not the signed-in page ({response.url})")
+        print(
+            f"pages benchmark: {environment.database}, {args.patients:,} patients, gunicorn "
+            f"{args.workers} workers, wrk {args.connections} connections x {args.seconds} s"
+        )
+        print(
+            f"{'endpoint':18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+            f"{'vs floor':>9}"
+        )
+        floor = None
+        worst = 1.0
+        for label, (path, _) in pages.items():
+            load = _wrk(
+                base + path,
+                cookie=cookie,
+                seconds=args.seconds,
+                connections=args.connections,
+                threads=2,
+            )
+            floor = floor or load.requests_per_second
+            ratio = load.requests_per_second / floor
+            if label != "floor: /health":
+                worst = min(worst, ratio)
+            print(
+                f"{label:18} {load.requests_per_second:8.0f} {load.p50_ms:8.1f} "
+                f"{load.p99_ms:8.1f} {load.errors:7d} {ratio:9.0%}"
+            )
+        verdict = "met" if worst >= TARGET_RATIO else "NOT MET"
+        print(f"worst page / floor: {worst:.0%}; target >= {TARGET_RATIO:.0%}: {verdict}")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
