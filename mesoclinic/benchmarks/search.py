@@ -14,6 +14,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from mesoclinic.benchmarks.environment import prepare
 
@@ -98,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             offset : offset + PAGE_SIZE
         ].query.sql_with_params()
 
-        def floor(sql: str = sql, params: tuple[object, ...] = params) -> None:
+        def floor(sql: str = sql, params: tuple[Any, ...] = params) -> None:
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
                 cursor.fetchall()
