@@ -1,6 +1,7 @@
 """Shared test personas: one per role at site A, and a practitioner at site B.
 
-Every endpoint test can take ``client_for`` and a persona: ``client_for(practitioner_a)`` is a
+Browser tests take ``page`` (Chromium at tablet size, see ``mesoclinic.e2e.browser``). Every
+endpoint test can take ``client_for`` and a persona: ``client_for(practitioner_a)`` is a
 Django test client signed in as that user, second factor passed. Site B's practitioner is the
 "other site" persona whose requests for site A's records must get 404.
 """
@@ -17,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mesoclinic.accounts.models import Role, Site, User
 from mesoclinic.accounts.services import site_create, staff_create
+from mesoclinic.e2e.browser import browser, page  # noqa: F401 - fixtures for every test module
 from mesoclinic.patients.models import Patient
 
 PASSWORD = "correct horse battery staple 42"  # noqa: S105 - test persona password

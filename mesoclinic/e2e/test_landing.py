@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from mesoclinic.e2e.conftest import serious_accessibility_violations
+from mesoclinic.e2e.browser import serious_accessibility_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

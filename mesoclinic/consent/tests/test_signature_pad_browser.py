@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,54 +13,10 @@ from mesoclinic.accounts.services import site_create, staff_create
 from mesoclinic.conftest import verified_client
 from mesoclinic.consent.models import ConsentRecord
 from mesoclinic.consent.tests.factories import publish
-from mesoclinic.e2e.conftest import (
-    CHROMIUM_ARGS,
-    TABLET,
-    chromium_path,
-    serious_accessibility_violations,
-)
+from mesoclinic.e2e.browser import serious_accessibility_violations
 from mesoclinic.patients.models import Patient
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("consent_records_removed")]
-
-
-@pytest.fixture(scope="module")
-def pad_browser() -> Iterator[Any]:
-    """Chromium for this module only (as ``mesoclinic.e2e``'s ``browser``, which is not in scope).
-
-    Module-scoped, and the async-safety switch that Playwright's sync API needs is put back
-    afterwards, so that neither a running Playwright nor the switch leaks into later tests.
-    """
-    path = chromium_path()
-    if path is None:
-        message = "Chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-            yield instance
-            instance.close()
-    finally:
-        if previous is None:
-            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def page(pad_browser: Any) -> Iterator[Any]:
-    """A fresh tablet-sized, touch-capable page."""
-    context = pad_browser.new_context(viewport=TABLET, has_touch=True, locale="en-GB")
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    yield tab
-    context.close()
 
 
 @pytest.fixture

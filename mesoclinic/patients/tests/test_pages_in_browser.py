@@ -16,7 +16,7 @@ import pytest
 
 from mesoclinic.accounts.models import User
 from mesoclinic.conftest import verified_client
-from mesoclinic.e2e.conftest import (
+from mesoclinic.e2e.browser import (
     CHROMIUM_ARGS,
     TABLET,
     chromium_path,

@@ -1,4 +1,6 @@
-"""Browser tests: Debian's Chromium driven by Playwright, against the live test server.
+"""Browser-test fixtures and helpers, made project-wide by ``mesoclinic/conftest.py``.
+
+Debian's Chromium, driven by Playwright, against the live test server.
 
 Playwright's own browser download is never used: the browser is the system's ``chromium``
 (``apt-get install chromium``). Without it these tests are skipped with the reason, except in
