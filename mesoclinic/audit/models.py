@@ -48,15 +48,27 @@ class AuditEvent(models.Model):
     """
 
     at = models.DateTimeField(default=timezone.now)
+    # No single-column indexes on actor and patient: the (actor, -at) and (patient, -at)
+    # indexes below serve every lookup by either, and each index is one more write per event.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     actor_username = models.CharField(max_length=150, blank=True)
     site = models.ForeignKey(
         "accounts.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     patient = models.ForeignKey(
-        "patients.Patient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "patients.Patient",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     object_type = models.CharField(max_length=40)
     object_id = models.CharField(max_length=40, blank=True)

@@ -97,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from mesoclinic.accounts.middleware import LAST_SEEN, STARTED
@@ -126,7 +128,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
     )
     session.create()
-    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    # A browser holds the CSRF cookie after its first page; without it every response would
+    # mint and set a new one, which no real visit pays.
+    csrf_secret = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+    cookie = (
+        f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+        f"{settings.CSRF_COOKIE_NAME}={csrf_secret}"
+    )
     patient = Patient.objects.filter(site=site, archived_at__isnull=True).order_by("id")[100]
 
     port = _free_port()

@@ -78,8 +78,9 @@ def list_patients(
     ``q``: name parts ("and" finds Anderson), a date of birth (YYYY-MM-DD or dd/mm/yyyy) or
     6+ digits of a phone number; every term must match. ``limit`` 1 to 100 (default 25),
     ``offset`` from 0, ``include_archived`` true or false. One audit event per call.
-    A search counts up to 1,000 matches: beyond, ``count`` is 1000 and ``count_is_exact`` is
-    false (narrow the search); the items are still returned at any offset.
+    The count stops at 1,000 matches: beyond, ``count`` is 1000 and ``count_is_exact`` is
+    false (narrow the search, or page on until ``items`` is empty); the items are still
+    returned at any offset.
     """
     window_limit = _integer("limit", limit, low=1, high=API_MAX_LIMIT)
     window_offset = _integer("offset", offset, low=0, high=10**9)

@@ -69,7 +69,7 @@ class PatientOut(Schema):
 class PatientListOut(Schema):
     count: int = Field(description="Matches in all; ``items`` is the window at offset.")
     count_is_exact: bool = Field(
-        description="False when a search matched more than 1,000: ``count`` is then 1000."
+        description="False when more than 1,000 matched: ``count`` is then 1000."
     )
     limit: int
     offset: int

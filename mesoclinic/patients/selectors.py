@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
+from django.db.models import BooleanField, F, Func, IntegerField, Q, QuerySet, Subquery
 
 from mesoclinic.accounts.access import Capability, check_site, require, site_ids
 from mesoclinic.accounts.models import Site
@@ -107,17 +107,18 @@ def site_zone(site: Site) -> zoneinfo.ZoneInfo:
 
 PAGE_SIZE = 25
 API_MAX_LIMIT = 100
-# A search counts its matches up to here: past it the count says "more than 1,000" (narrow the
-# search), and a one-letter search over 100,000 patients stops early instead of counting all.
-SEARCH_COUNT_CAP = 1000
+# A list or search counts its matches up to here: past it the count says "more than 1,000"
+# (search to narrow it). Counting every one of 100,000 patients on each page view would cost in
+# proportion to the clinic's size; a capped count costs at most 1,001 index entries.
+COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
 class PatientWindow:
     """One window of a patient list or search: ``patients`` out of ``count`` matches.
 
-    ``count_is_exact`` is False when a search matched more than ``SEARCH_COUNT_CAP`` patients;
-    ``count`` is then ``SEARCH_COUNT_CAP`` and means "more than that".
+    ``count_is_exact`` is False when more than ``COUNT_CAP`` patients matched; ``count`` is
+    then ``COUNT_CAP`` and means "more than that".
     """
 
     patients: list[Patient]
@@ -140,12 +141,13 @@ def patient_list(
 
     Archived patients only with ``include_archived``. Records one audit event: SEARCH when there
     is a query, LIST otherwise, object_type "patient_list", with the query, the window, the
-    total and the ids shown (plus ``audit_detail``). A search's total is counted only up to
-    ``SEARCH_COUNT_CAP`` (see ``PatientWindow``); the plain list's is exact.
+    total and the ids shown (plus ``audit_detail``). The total is counted only up to
+    ``COUNT_CAP`` (see ``PatientWindow``).
 
-    Cost, whatever ``limit``: one query for the user's sites (cached per request), one COUNT,
-    one SELECT of the window (with the site joined), one INSERT for the audit row; with
-    problems in the query, only the INSERT. Each name term adds an index range scan on
+    Cost, whatever ``limit``: one query for the user's sites (cached per request), one SELECT
+    of the window (with the site joined) that carries the capped count as a scalar subquery,
+    one INSERT for the audit row; a page past the last adds a COUNT (to offer the last page);
+    with problems in the query, only the INSERT. Each name term adds an index range scan on
     ``PatientNameToken``; phone and date terms use the (site, phone) and (site, date of birth)
     indexes.
     """
@@ -156,16 +158,22 @@ def patient_list(
     exact = True
     if not terms.problems:
         matching = patient_matching(site_ids(user), terms, include_archived=include_archived)
-        if terms.is_empty:
-            count = matching.count()
-        else:
-            # Unordered: any 1,001 matches will do for counting, and ordering a slice would
-            # make the database sort every match first.
-            count = matching.order_by()[: SEARCH_COUNT_CAP + 1].count()
-            exact = count <= SEARCH_COUNT_CAP
-            count = min(count, SEARCH_COUNT_CAP)
-        if count and (offset < count or not exact):
-            patients = list(matching.select_related("site")[offset : offset + limit])
+        # Unordered: any 1,001 matches will do for counting, and ordering a slice would make
+        # the database sort every match first.
+        capped = matching.order_by()[: COUNT_CAP + 1]
+        # One round trip for the window and its count: the database evaluates the
+        # uncorrelated count once, not per row.
+        patients = list(
+            matching.select_related("site").annotate(matches=_CountOf(capped.values("pk")))[
+                offset : offset + limit
+            ]
+        )
+        if patients:
+            count = patients[0].matches  # type: ignore[attr-defined]
+        elif offset:
+            count = capped.count()
+        exact = count <= COUNT_CAP
+        count = min(count, COUNT_CAP)
     audit_record(
         action=Action.LIST if terms.is_empty else Action.SEARCH,
         object_type="patient_list",
@@ -234,6 +242,13 @@ def _prefix(field: str, prefix: str) -> Q:
     if connection.vendor == "postgresql":
         return Q(**{f"{field}__startswith": prefix})
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
+
+
+class _CountOf(Subquery):
+    """``(SELECT COUNT(*) FROM (<subquery>))``: the number of rows a subquery returns."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
 
 
 class _EqualsAnyOf(Func):

@@ -16,8 +16,9 @@ from mesoclinic.patients.tests.helpers import ApiClient, bulk_patients, make_pat
 
 BASE = "/api/v1/patients"
 ApiFor = Callable[[User], ApiClient]
-# The token (with its user), the user's sites, COUNT, the window (site joined), the audit INSERT.
-LIST_QUERIES = 5
+# The token (with its user), the user's sites, the window (site joined) with its count, the
+# audit INSERT.
+LIST_QUERIES = 4
 
 
 def _url(patient: Patient, suffix: str = "") -> str:

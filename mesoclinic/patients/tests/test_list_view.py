@@ -23,8 +23,9 @@ from mesoclinic.patients.tests.helpers import (
 
 URL = reverse("patients:list")
 ClientFor = Callable[[User], Client]
-# session, user, TOTP device (middleware); the user's sites; COUNT; the page; the audit INSERT.
-LIST_QUERIES = 7
+# session, user, TOTP device (middleware); the user's sites; the page with its count; the audit
+# INSERT.
+LIST_QUERIES = 6
 
 
 def _names(response: Any) -> list[str]:
@@ -227,3 +228,37 @@ def test_a_search_with_more_than_1000_matches_asks_to_be_narrowed(
     assert last.context["next_link"] == ""
     first_search = AuditEvent.objects.filter(action=Action.SEARCH).order_by("id")[0]
     assert first_search.detail["count"] == "more than 1000"
+
+
+def test_it_counts_a_large_clinic_up_to_1000_and_pages_on(
+    client_for: ClientFor, practitioner_a: User, site_a: Site
+) -> None:
+    bulk_patients(site_a, 1030)
+    client = client_for(practitioner_a)
+    page = client.get(URL).content.decode()
+    assert "Showing 1 to 25 of more than 1000 patients. Search by name" in page
+    assert "<span>Page 1</span>" in page
+    last = client.get(URL, {"page": "42"})
+    assert _names(last) == [f"Same, Given{n:04}" for n in range(1025, 1030)]
+    assert last.context["next_link"] == ""
+    listed = AuditEvent.objects.filter(action=Action.LIST).order_by("id")[0]
+    assert listed.detail["count"] == "more than 1000"
+
+
+def test_it_renders_each_row_with_link_birth_date_phone_site_and_archived_badge(
+    client_for: ClientFor, manager_a: User, site_a: Site
+) -> None:
+    kept = make_patient(
+        site_a, given_name="Rhea", family_name="Quill", date_of_birth=dt.date(1899, 2, 3)
+    )
+    gone = make_patient(site_a, given_name="Sol", family_name="Quill", phone="07700 900999")
+    gone.archived_at = timezone.now()
+    gone.save()
+    page = client_for(manager_a).get(URL, {"q": "quill", "archived": "1"}).content.decode()
+    rows = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert f'<tr><td><a href="{URL}{kept.pk}/">Quill, Rhea</a></td><td>03/02/1899</td>' in rows
+    assert (
+        f'<a href="{URL}{gone.pk}/">Quill, Sol</a> <span class="badge archived-badge">Archived'
+        "</span></td>" in rows
+    )
+    assert f"<td>07700 900999</td><td>{site_a.name}</td></tr>" in rows
