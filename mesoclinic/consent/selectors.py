@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from mesoclinic.accounts.access import Capability, require
 from mesoclinic.audit.models import Action
-from mesoclinic.audit.services import audit_denied, audit_record
+from mesoclinic.audit.services import audit_denied
 from mesoclinic.consent.models import (
     ConsentRecord,
     ConsentTemplate,
@@ -143,20 +143,13 @@ def consent_record_get_for_user(
             action=audit_action,
         )
         raise NotFound("No such consent record.")
-    patient = patient_get_for_user(
+    record.patient = patient_get_for_user(
         user,
         record.patient_id,
         capability=Capability.VIEW_CLINICAL,
-        audit_action=None,
-        object_type=object_type,
-    )
-    record.patient = patient
-    audit_record(
-        action=audit_action,
+        audit_action=audit_action,
         object_type=object_type,
         object_id=record.pk,
-        patient_id=patient.pk,
-        site_id=patient.site_id,
     )
     return record
 

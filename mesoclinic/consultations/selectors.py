@@ -79,22 +79,15 @@ def consultation_get_for_user(
             patient_id=patient_id if _patient_exists(patient_id) else None,
         )
         raise NotFound("No such consultation.")
-    patient = patient_get_for_user(
+    consultation.patient = patient_get_for_user(
         user,
         consultation.patient_id,
         capability=capability,
-        audit_action=None,
+        audit_action=audit_action,
         object_type="consultation",
+        object_id=consultation.pk,
+        site_id=consultation.site_id,
     )
-    consultation.patient = patient
-    if audit_action is not None:
-        audit_record(
-            action=audit_action,
-            object_type="consultation",
-            object_id=consultation.pk,
-            patient_id=patient.pk,
-            site_id=consultation.site_id,
-        )
     return consultation
 
 
@@ -133,22 +126,15 @@ def plan_get_for_user(
             patient_id=patient_id if _patient_exists(patient_id) else None,
         )
         raise NotFound("No such plan.")
-    patient = patient_get_for_user(
+    plan.consultation.patient = patient_get_for_user(
         user,
         plan.consultation.patient_id,
         capability=capability,
-        audit_action=None,
+        audit_action=audit_action,
         object_type="plan",
+        object_id=plan.pk,
+        site_id=plan.consultation.site_id,
     )
-    plan.consultation.patient = patient
-    if audit_action is not None:
-        audit_record(
-            action=audit_action,
-            object_type="plan",
-            object_id=plan.pk,
-            patient_id=patient.pk,
-            site_id=plan.consultation.site_id,
-        )
     return plan
 
 

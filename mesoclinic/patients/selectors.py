@@ -35,14 +35,18 @@ def patient_get_for_user(
     capability: Capability = Capability.VIEW_PATIENT,
     audit_action: Action | None = Action.VIEW,
     object_type: str = "patient",
+    object_id: object = None,
+    site_id: int | None = None,
 ) -> Patient:
     """The patient, if the user may reach them with ``capability``; the one accessor.
 
     Another site's patient, or none, raises ``NotFound`` (404); a role without ``capability``
     raises ``Forbidden`` (403). Both refusals are audited. On success an event with
-    ``audit_action`` is recorded against ``object_type`` (pass None when the caller records a
-    more specific event itself). Cost: one query for the patient, one for the user's sites
-    (cached per request), one INSERT for the audit row.
+    ``audit_action`` is recorded against ``object_type`` and ``object_id`` (the patient's id
+    unless given: the accessors of a patient's consultations, plans, consent records and photos
+    name their own object, and ``site_id`` where it is not the patient's); pass None as
+    ``audit_action`` when the caller records a more specific event itself. Cost: one query for
+    the patient, one for the user's sites (cached per request), one INSERT for the audit row.
     """
     patient = Patient.objects.select_related("site").filter(pk=patient_id).first()
     if patient is None:
@@ -54,9 +58,9 @@ def patient_get_for_user(
         audit_record(
             action=audit_action,
             object_type=object_type,
-            object_id=patient.pk,
+            object_id=patient.pk if object_id is None else object_id,
             patient_id=patient.pk,
-            site_id=patient.site_id,
+            site_id=patient.site_id if site_id is None else site_id,
         )
     return patient
 

@@ -125,20 +125,13 @@ def photo_get_for_user(
             reason="no_such_photo", object_type=object_type, object_id=photo_id, action=audit_action
         )
         raise NotFound("No such photo.")
-    patient = patient_get_for_user(
+    photo.patient = patient_get_for_user(
         user,
         photo.patient_id,
         capability=Capability.VIEW_PHOTOS,
-        audit_action=None,
-        object_type=object_type,
-    )
-    photo.patient = patient
-    audit_record(
-        action=audit_action,
+        audit_action=audit_action,
         object_type=object_type,
         object_id=photo.pk,
-        patient_id=patient.pk,
-        site_id=patient.site_id,
     )
     return photo
 
