@@ -3,8 +3,8 @@
 The list is the busiest page of the clinic. Through the template engine each row cost about
 100 microseconds (eight variable lookups, auto-escaping and a date filter, each through the
 engine's generic machinery): two thirds of the page's rendering. ``format_html`` escapes every
-value just the same at a tenth of the cost. The markup stays beside the list template's, in
-``ROW`` below.
+value just the same at a tenth of the cost. The row's markup is ``ROW`` below; the table
+around it stays in ``patients/list.html``.
 """
 
 from __future__ import annotations

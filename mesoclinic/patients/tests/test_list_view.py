@@ -262,3 +262,14 @@ def test_it_renders_each_row_with_link_birth_date_phone_site_and_archived_badge(
         "</span></td>" in rows
     )
     assert f"<td>07700 900999</td><td>{site_a.name}</td></tr>" in rows
+
+
+def test_a_page_past_the_last_counts_the_matches_to_offer_the_last_page(
+    client_for: ClientFor, practitioner_a: User, site_a: Site
+) -> None:
+    bulk_patients(site_a, 30)
+    response = client_for(practitioner_a).get(URL, {"page": "3"})
+    assert "Page 3 is past the last page." in response.content.decode()
+    assert (response.context["window"].count, response.context["last_link"]) == (30, "?page=2")
+    listed = AuditEvent.objects.get(action=Action.LIST)
+    assert (listed.detail["count"], listed.detail["shown"]) == (30, [])
