@@ -178,6 +178,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mesoclinic.core.context_processors.capabilities",
+                "mesoclinic.core.context_processors.navigation",
             ],
         },
     },

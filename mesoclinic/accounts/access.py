@@ -13,14 +13,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from mesoclinic.accounts.models import Role
+from django.db import connection
+
+from mesoclinic.accounts.models import Role, User
 from mesoclinic.audit.services import audit_denied
 from mesoclinic.core.errors import Forbidden, NotFound
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-
-    from mesoclinic.accounts.models import User
 
 
 class Capability(StrEnum):
@@ -63,16 +63,31 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 
 
 def can(user: User | AnonymousUser, capability: Capability) -> bool:
+    return capability in capabilities_of(user)
+
+
+def capabilities_of(user: User | AnonymousUser) -> frozenset[Capability]:
+    """Everything ``user`` may do: nothing unless signed in and active."""
     if not user.is_authenticated or not user.is_active:
-        return False
-    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
+        return frozenset()
+    return ROLE_CAPABILITIES.get(user.role, frozenset())
+
+
+_TABLE = User.sites.through._meta.db_table
+_SITE_IDS = f"SELECT site_id FROM {_TABLE} WHERE user_id = %s"  # noqa: S608 - a model's table
 
 
 def site_ids(user: User) -> frozenset[int]:
-    """The ids of the user's sites; one query per request, cached on the user object."""
+    """The ids of the user's sites; one query per request, cached on the user object.
+
+    Asked on every clinical page, so asked directly of the membership table: through the
+    ORM the query cost a millisecond of Python for a fifth of a millisecond of database work.
+    """
     cached: frozenset[int] | None = getattr(user, "_site_ids", None)
     if cached is None:
-        cached = frozenset(user.sites.values_list("id", flat=True))
+        with connection.cursor() as cursor:
+            cursor.execute(_SITE_IDS, [user.pk])
+            cached = frozenset(site_id for (site_id,) in cursor.fetchall())
         user._site_ids = cached  # type: ignore[attr-defined]
     return cached
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
+
 from mesoclinic.audit.context import current
 from mesoclinic.audit.models import Action, AuditEvent, Outcome
 
@@ -28,7 +30,7 @@ def audit_record(
     """
     context = current()
     actor = context.actor
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor,
         actor_username=getattr(actor, "username", "") if actor is not None else "",
         site_id=site_id,
@@ -43,6 +45,40 @@ def audit_record(
         path=context.path,
         detail=detail or {},
     )
+    _insert(event)
+    return event
+
+
+def _insert(event: AuditEvent) -> None:
+    """INSERT ``event`` as ``Model.save`` would, without building a query object each time.
+
+    Every page of patient data writes an event; through ``save()`` the INSERT cost about a
+    millisecond of Python (an InsertQuery built and compiled per call) beside half a
+    millisecond of database work. The statement is written once per database vendor; the
+    fields prepare their own values (``get_db_prep_save``), exactly as the ORM does.
+    """
+    fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
+    values = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields]
+    returning = connection.features.can_return_columns_from_insert
+    sql = _INSERT_SQL.get(connection.vendor)
+    if sql is None:
+        quote = connection.ops.quote_name
+        # The model's own table and columns; every value is a parameter.
+        sql = "INSERT INTO {} ({}) VALUES ({}){}".format(  # noqa: S608
+            quote(AuditEvent._meta.db_table),
+            ", ".join(quote(field.column) for field in fields),
+            ", ".join(["%s"] * len(fields)),
+            f" RETURNING {quote(AuditEvent._meta.pk.column)}" if returning else "",
+        )
+        _INSERT_SQL[connection.vendor] = sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        event.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    event._state.adding = False
+    event._state.db = connection.alias
+
+
+_INSERT_SQL: dict[str, str] = {}
 
 
 def audit_denied(

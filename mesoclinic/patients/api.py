@@ -37,6 +37,7 @@ from mesoclinic.patients.schemas import (
 from mesoclinic.patients.selectors import (
     API_MAX_LIMIT,
     patient_get_for_user,
+    patient_get_many,
     patient_list,
     sites_of,
 )
@@ -100,7 +101,9 @@ def list_patients(
         "count_is_exact": window.count_is_exact,
         "limit": window_limit,
         "offset": window_offset,
-        "items": [_out(patient) for patient in window.patients],
+        "items": [
+            _out(patient) for patient in patient_get_many([row.id for row in window.patients])
+        ],
     }
 
 

@@ -10,21 +10,21 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, F, Func, IntegerField, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from mesoclinic.accounts.access import Capability, check_site, require, site_ids
 from mesoclinic.accounts.models import Site
 from mesoclinic.audit.models import Action
 from mesoclinic.audit.services import audit_denied, audit_record
 from mesoclinic.core.errors import NotFound
+from mesoclinic.patients import matching
 from mesoclinic.patients.errors import PatientArchived
-from mesoclinic.patients.models import Patient, PatientNameToken, normalise_name, phone_digits
+from mesoclinic.patients.matching import Summary
+from mesoclinic.patients.models import Patient, normalise_name, phone_digits
 from mesoclinic.patients.search import MIN_PHONE_DIGITS, SearchTerms, parse_search
 
 if TYPE_CHECKING:
-    from django.db.backends.base.base import BaseDatabaseWrapper
-    from django.db.models.sql.compiler import SQLCompiler
-
     from mesoclinic.accounts.models import User
 
 
@@ -125,7 +125,7 @@ class PatientWindow:
     then ``COUNT_CAP`` and means "more than that".
     """
 
-    patients: list[Patient]
+    patients: list[Summary]
     count: int
     offset: int
     terms: SearchTerms
@@ -146,36 +146,46 @@ def patient_list(
     Archived patients only with ``include_archived``. Records one audit event: SEARCH when there
     is a query, LIST otherwise, object_type "patient_list", with the query, the window, the
     total and the ids shown (plus ``audit_detail``). The total is counted only up to
-    ``COUNT_CAP`` (see ``PatientWindow``).
+    ``COUNT_CAP`` (see ``PatientWindow``). Rows are ``Summary`` tuples, not models: what a list
+    shows (``patient_get_many`` loads whole patients by id).
 
     Cost, whatever ``limit``: one query for the user's sites (cached per request), one SELECT
-    of the window (with the site joined) that carries the capped count as a scalar subquery,
+    of the window (with the site's name) that carries the capped count as a scalar subquery,
     one INSERT for the audit row; a page past the last adds a COUNT (to offer the last page);
     with problems in the query, only the INSERT. Each name term adds an index range scan on
     ``PatientNameToken``; phone and date terms use the (site, phone) and (site, date of birth)
-    indexes.
+    indexes (see ``patients.matching``).
     """
     require(user, Capability.VIEW_PATIENT, what="patient_list")
     terms = parse_search(query)
-    patients: list[Patient] = []
+    patients: list[Summary] = []
     count = 0
     exact = True
     if not terms.problems:
-        matching = patient_matching(site_ids(user), terms, include_archived=include_archived)
-        # Unordered: any 1,001 matches will do for counting, and ordering a slice would make
-        # the database sort every match first.
-        capped = matching.order_by()[: COUNT_CAP + 1]
-        # One round trip for the window and its count: the database evaluates the
-        # uncorrelated count once, not per row.
-        patients = list(
-            matching.select_related("site").annotate(matches=_CountOf(capped.values("pk")))[
-                offset : offset + limit
-            ]
+        sites = site_ids(user)
+        statement = matching.window(
+            connection.vendor,
+            sites,
+            terms,
+            include_archived=include_archived,
+            offset=offset,
+            limit=limit,
+            count_cap=COUNT_CAP,
         )
-        if patients:
-            count = patients[0].matches  # type: ignore[attr-defined]
-        elif offset:
-            count = capped.count()
+        if statement is not None:
+            rows = _fetch(statement)
+            patients = [matching.summary(row) for row in rows]
+            if rows:
+                count = rows[0][-1]
+            elif offset:
+                counted = matching.count(
+                    connection.vendor,
+                    sites,
+                    terms,
+                    include_archived=include_archived,
+                    cap=COUNT_CAP,
+                )
+                count = _fetch(counted)[0][0] if counted is not None else 0
         exact = count <= COUNT_CAP
         count = min(count, COUNT_CAP)
     audit_record(
@@ -187,7 +197,7 @@ def patient_list(
             "include_archived": include_archived,
             "offset": offset,
             "count": count if exact else f"more than {count}",
-            "shown": [patient.pk for patient in patients],
+            "shown": [patient.id for patient in patients],
         },
     )
     return PatientWindow(
@@ -195,78 +205,34 @@ def patient_list(
     )
 
 
+def patient_get_many(ids: list[int]) -> list[Patient]:
+    """Unaudited: the patients with ``ids``, in that order, with their sites; for a caller that
+    has audited the list they come from (the API's list). Cost: one SELECT by primary key."""
+    found = Patient.objects.select_related("site").in_bulk(ids)
+    return [found[patient_id] for patient_id in ids if patient_id in found]
+
+
 def patient_matching(
     sites: Iterable[int], terms: SearchTerms, *, include_archived: bool = False
 ) -> QuerySet[Patient]:
     """Unaudited: the patients of ``sites`` matching ``terms``, ordered by normalised name.
 
-    For other selectors (``patient_list``, the audit log's patient filter) that audit what they
-    show; never hand the result to a page without an audit event.
-
-    Each name term is a range scan of the token index; the patients holding a token of every
-    term are the INTERSECT of those scans. On PostgreSQL that set is matched as
-    ``id = ANY(ARRAY(...))``: computed once, then primary-key lookups. With ``IN (...)`` the
-    planner prefers walking the name-ordered index to find the first 25 matches, which for an
-    uncommon prefix reads most of the table (150 ms instead of 4 ms for "smi" among 100,000
-    patients). A lone one-letter term is the exception: it matches so many patients (one in
-    six for "a") that the walk is the faster plan.
+    For other selectors (the audit log's patient filter) that audit what they show; never hand
+    the result to a page without an audit event. The match is ``patients.matching``'s.
     """
-    site_list = sorted(sites)
-    matching = Patient.objects.filter(site_id__in=site_list)
-    if not include_archived:
-        matching = matching.filter(archived_at__isnull=True)
-    if terms.names:
-        per_term = [
-            PatientNameToken.objects.filter(_prefix("token", name), site_id__in=site_list)
-            .values("patient_id")
-            .order_by()
-            for name in terms.names
-        ]
-        holders = per_term[0].intersection(*per_term[1:]) if len(per_term) > 1 else per_term[0]
-        if connection.vendor == "postgresql" and (len(per_term) > 1 or len(terms.names[0]) > 1):
-            matching = matching.filter(_EqualsAnyOf(F("pk"), Subquery(holders)))
-        else:
-            matching = matching.filter(pk__in=holders)
-    for day in terms.dates:
-        matching = matching.filter(date_of_birth=day)
-    for digits in terms.phones:
-        matching = matching.filter(_prefix("search_phone", digits))
-    # search_name is "family given", normalised: family-name order, case and accents folded.
-    return matching.order_by("search_name", "id")
+    statement = matching.ids(connection.vendor, sites, terms, include_archived=include_archived)
+    if statement is None:
+        return Patient.objects.none()
+    # patients.matching's text with placeholders; every value is a parameter.
+    ids = RawSQL(statement.sql, statement.params)  # noqa: S611
+    return Patient.objects.filter(pk__in=ids).order_by("search_name", "id")
 
 
-def _prefix(field: str, prefix: str) -> Q:
-    """``field`` starts with ``prefix``, in a form the database's b-tree index serves.
-
-    PostgreSQL serves ``LIKE 'prefix%'`` from the pattern-operator-class indexes. SQLite does
-    not use an index for Django's ``LIKE ... ESCAPE`` (its LIKE ignores case), so there the
-    prefix is a range, exact under SQLite's byte-wise (BINARY) comparison: every string that
-    starts with ``prefix`` sorts between it and ``prefix`` followed by the last code point.
-    """
-    if connection.vendor == "postgresql":
-        return Q(**{f"{field}__startswith": prefix})
-    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
-
-
-class _CountOf(Subquery):
-    """``(SELECT COUNT(*) FROM (<subquery>))``: the number of rows a subquery returns."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
-    output_field = IntegerField()
-
-
-class _EqualsAnyOf(Func):
-    """``<column> = ANY(ARRAY(<subquery>))``, a PostgreSQL condition (see patient_matching)."""
-
-    output_field = BooleanField()
-
-    def as_sql(  # type: ignore[override]
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
-    ) -> tuple[str, tuple[Any, ...]]:
-        column, subquery = self.get_source_expressions()
-        column_sql, column_params = compiler.compile(column)
-        subquery_sql, subquery_params = compiler.compile(subquery)  # "(SELECT ...)"
-        return f"{column_sql} = ANY(ARRAY{subquery_sql})", (*column_params, *subquery_params)
+def _fetch(statement: matching.Statement) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, statement.params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
 def patient_possible_duplicates(

@@ -16,9 +16,9 @@ from mesoclinic.patients.tests.helpers import ApiClient, bulk_patients, make_pat
 
 BASE = "/api/v1/patients"
 ApiFor = Callable[[User], ApiClient]
-# The token (with its user), the user's sites, the window (site joined) with its count, the
-# audit INSERT.
-LIST_QUERIES = 4
+# The token (with its user), the user's sites, the window with its count, the audit INSERT,
+# then the window's patients in whole (with their sites) by primary key.
+LIST_QUERIES = 5
 
 
 def _url(patient: Patient, suffix: str = "") -> str:
