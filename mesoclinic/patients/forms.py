@@ -123,18 +123,3 @@ class PatientCreateForm(PatientForm):
 
     def site_id(self) -> int:
         return int(self.cleaned_data["site"])
-
-
-class PatientSearchForm(forms.Form):
-    """The search box and the archived toggle of the patient list. Never invalid."""
-
-    q = forms.CharField(
-        label="Search patients",
-        required=False,
-        help_text=(
-            "Name (any part: “and” finds Anderson), date of birth (dd/mm/yyyy) or phone "
-            "(6 digits or more)."
-        ),
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
-    archived = forms.BooleanField(label="Include archived patients", required=False)

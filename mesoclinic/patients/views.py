@@ -24,7 +24,7 @@ from mesoclinic.accounts.access import Capability, can
 from mesoclinic.accounts.models import User
 from mesoclinic.core.errors import Invalid
 from mesoclinic.patients.errors import PatientArchived, PossibleDuplicate
-from mesoclinic.patients.forms import PatientCreateForm, PatientForm, PatientSearchForm
+from mesoclinic.patients.forms import PatientCreateForm, PatientForm
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.selectors import (
     PAGE_SIZE,
@@ -85,9 +85,6 @@ def patient_list_view(request: HttpRequest) -> HttpResponse:
         request,
         "patients/list.html",
         {
-            "form": PatientSearchForm(
-                initial={"q": window.terms.query, "archived": include_archived}
-            ),
             "window": window,
             "page": page,
             "pages": pages,
