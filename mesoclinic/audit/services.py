@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.db import connection
@@ -57,28 +58,28 @@ def _insert(event: AuditEvent) -> None:
     millisecond of database work. The statement is written once per database vendor; the
     fields prepare their own values (``get_db_prep_save``), exactly as the ORM does.
     """
-    fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
-    values = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields]
+    values = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in _FIELDS]
     returning = connection.features.can_return_columns_from_insert
-    sql = _INSERT_SQL.get(connection.vendor)
-    if sql is None:
-        quote = connection.ops.quote_name
-        # The model's own table and columns; every value is a parameter.
-        sql = "INSERT INTO {} ({}) VALUES ({}){}".format(  # noqa: S608
-            quote(AuditEvent._meta.db_table),
-            ", ".join(quote(field.column) for field in fields),
-            ", ".join(["%s"] * len(fields)),
-            f" RETURNING {quote(AuditEvent._meta.pk.column)}" if returning else "",
-        )
-        _INSERT_SQL[connection.vendor] = sql
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        cursor.execute(_insert_sql(connection.vendor, returning=returning), values)
         event.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
     event._state.adding = False
     event._state.db = connection.alias
 
 
-_INSERT_SQL: dict[str, str] = {}
+_FIELDS = tuple(field for field in AuditEvent._meta.concrete_fields if not field.primary_key)
+
+
+@cache
+def _insert_sql(vendor: str, *, returning: bool) -> str:
+    quote = connection.ops.quote_name
+    # The model's own table and columns; every value is a parameter.
+    return "INSERT INTO {} ({}) VALUES ({}){}".format(  # noqa: S608
+        quote(AuditEvent._meta.db_table),
+        ", ".join(quote(field.column) for field in _FIELDS),
+        ", ".join(["%s"] * len(_FIELDS)),
+        f" RETURNING {quote(AuditEvent._meta.pk.column)}" if returning else "",
+    )
 
 
 def audit_denied(

@@ -61,10 +61,6 @@ class Summary:
     phone: str
     is_archived: bool
 
-    @property
-    def pk(self) -> int:
-        return self.id
-
 
 # The columns of ``Summary``, in order, then the capped count.
 _COLUMNS = (
@@ -163,9 +159,9 @@ def ids(
 
 def summary(row: tuple[Any, ...]) -> Summary:
     """A ``Summary`` from the first columns of a ``window`` row."""
+    # Both drivers return the date column as a date (Django's SQLite backend converts by the
+    # declared type); only the archived flag comes back as 0 or 1 from SQLite.
     patient_id, site_id, site_name, given, family, born, phone, archived = row[:8]
-    if isinstance(born, str):  # SQLite without a declared-type converter
-        born = dt.date.fromisoformat(born)
     return Summary(patient_id, site_id, site_name, given, family, born, phone, bool(archived))
 
 
