@@ -15,6 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from mesoclinic.env import (
+    data_dir,
     env_bool,
     env_choice,
     env_int,
@@ -59,7 +60,7 @@ ALLOWED_HOSTS = env_list("MESOCLINIC_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("MESOCLINIC_CSRF_TRUSTED_ORIGINS")
 
 # Relative paths are taken from the repository root, whatever the working directory.
-DATA_DIR = BASE_DIR / Path(env_str("MESOCLINIC_DATA_DIR", "data")).expanduser()
+DATA_DIR = data_dir(BASE_DIR)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -81,6 +82,8 @@ INSTALLED_APPS = [
     "mesoclinic.consent",
     "mesoclinic.photos",
     "mesoclinic.plans",
+    # Last: the demo clinic stands on every other app.
+    "mesoclinic.demo",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -177,7 +180,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mesoclinic.core.context_processors.capabilities",
+                "mesoclinic.accounts.context_processors.capabilities",
                 "mesoclinic.core.context_processors.navigation",
             ],
         },

@@ -9,17 +9,22 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from mesoclinic.demo.marker import is_demo_data
+
 
 class Command(BaseCommand):
-    help = "Print the current TOTP code of a staff member's device (development machines only)."
+    help = "Print the current TOTP code of a demo login's device (the demo clinic's data only)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # Reading a second factor off the server defeats it: never outside development.
-        if not settings.DEBUG:
-            raise CommandError("demo_code is for a development machine: set MESOCLINIC_DEBUG=1")
+        # Reading a second factor off the server defeats it: only for the demo's made-up staff.
+        if not is_demo_data(settings.DATA_DIR):
+            raise CommandError(
+                f"demo_code reads codes only from the demo clinic's data, and {settings.DATA_DIR} "
+                "is not the demo's (`mesoclinic demo` makes it, on a development machine)"
+            )
         device = (
             TOTPDevice.objects.filter(user__username=options["username"])
             .order_by("-confirmed", "-id")

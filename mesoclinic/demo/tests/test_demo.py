@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,15 +16,18 @@ from mesoclinic.accounts.models import Role, Site, User
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.consent.models import ConsentRecord
 from mesoclinic.consultations.models import Consultation, StoredPlan
+from mesoclinic.core.tests.helpers import run_python
+from mesoclinic.demo.marker import MARKER_NAME
 from mesoclinic.patients.models import Patient
 from mesoclinic.photos.models import Photo
 
 pytestmark = pytest.mark.django_db
 
 
-def _demo(settings: Settings, tmp_path: object, password: str | None = None) -> str:
+def _demo(settings: Settings, tmp_path: Path, password: str | None = None) -> str:
     settings.DEBUG = True
-    settings.MEDIA_ROOT = str(tmp_path)
+    settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     out = io.StringIO()
     if password is not None:
         with pytest.MonkeyPatch.context() as patch:
@@ -34,7 +39,7 @@ def _demo(settings: Settings, tmp_path: object, password: str | None = None) -> 
 
 
 def test_it_creates_a_clinic_with_every_role_and_full_records(
-    settings: Settings, tmp_path: object
+    settings: Settings, tmp_path: Path
 ) -> None:
     output = _demo(settings, tmp_path, password="demo-password-for-tests")  # noqa: S106 - test value
 
@@ -67,7 +72,7 @@ def test_it_creates_a_clinic_with_every_role_and_full_records(
 
 
 def test_it_is_idempotent_and_prints_a_new_random_password(
-    settings: Settings, tmp_path: object
+    settings: Settings, tmp_path: Path
 ) -> None:
     _demo(settings, tmp_path)
     second = _demo(settings, tmp_path)
@@ -86,7 +91,7 @@ def test_it_refuses_to_run_in_production(settings: Settings) -> None:
     assert not User.objects.exists()
 
 
-def test_it_prints_the_current_code_of_a_demo_login(settings: Settings, tmp_path: object) -> None:
+def test_it_prints_the_current_code_of_a_demo_login(settings: Settings, tmp_path: Path) -> None:
     _demo(settings, tmp_path)
     out = io.StringIO()
     call_command("demo_code", "mary.doctor", stdout=out)
@@ -96,7 +101,61 @@ def test_it_prints_the_current_code_of_a_demo_login(settings: Settings, tmp_path
     assert out.getvalue().strip() == f"{expected:06d}"
 
 
-def test_it_never_reveals_a_code_in_production(settings: Settings) -> None:
+def test_it_marks_its_data_directory_as_the_demos(settings: Settings, tmp_path: Path) -> None:
+    _demo(settings, tmp_path)
+
+    assert "mesoclinic demo" in (tmp_path / MARKER_NAME).read_text(encoding="utf-8")
+
+
+def test_it_reads_a_code_from_the_demos_data_without_debug(
+    settings: Settings, tmp_path: Path
+) -> None:
+    _demo(settings, tmp_path)
     settings.DEBUG = False
-    with pytest.raises(CommandError, match="development machine"):
+    out = io.StringIO()
+    call_command("demo_code", "mary.doctor", stdout=out)
+
+    assert re.fullmatch(r"\d{6}\n", out.getvalue())
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_it_never_reveals_a_code_outside_the_demos_data(
+    settings: Settings, tmp_path: Path, debug: bool
+) -> None:
+    # A clinic's real data directory has no marker, whatever the settings say.
+    settings.DEBUG = debug
+    settings.DATA_DIR = tmp_path
+    with pytest.raises(CommandError, match="not the demo's"):
         call_command("demo_code", "anyone")
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_readme_command_prints_a_code_in_a_second_terminal(tmp_path: Path) -> None:
+    # As the README says: `./demo` in one terminal (development settings), then
+    # `mesoclinic demo_code USERNAME` in another with no Mesoclinic variable set at all.
+    made = run_python(
+        "-c",
+        "from mesoclinic.cli import main; main(['demo'])",
+        MESOCLINIC_DEBUG="1",
+        MESOCLINIC_DATA_DIR=str(tmp_path),
+    )
+    assert made.returncode == 0, made.stderr
+
+    code = run_python(
+        "-c",
+        "from mesoclinic.cli import main; main(['demo_code', 'mary.doctor'])",
+        MESOCLINIC_DATA_DIR=str(tmp_path),
+    )
+    assert code.returncode == 0, code.stderr
+    assert re.fullmatch(r"\d{6}\n", code.stdout)
+
+
+def test_the_command_keeps_production_settings_outside_the_demos_data(tmp_path: Path) -> None:
+    result = run_python(
+        "-c",
+        "from mesoclinic.cli import main; main(['demo_code', 'mary.doctor'])",
+        MESOCLINIC_DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert "MESOCLINIC_SECRET_KEY is not set" in result.stderr

@@ -10,8 +10,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mesoclinic.core.demo_clinic import demo_clinic_seed
-from mesoclinic.core.services import DEMO_MANAGER_USERNAME, demo_manager_upsert
+from mesoclinic.demo.clinic import demo_clinic_seed
+from mesoclinic.demo.marker import demo_data_mark
+from mesoclinic.demo.services import DEMO_MANAGER_USERNAME, demo_manager_upsert
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         password = os.environ.get("MESOCLINIC_DEMO_PASSWORD") or secrets.token_urlsafe(12)
         staff = demo_clinic_seed(password=password)
         _, created = demo_manager_upsert(password=password)
+        demo_data_mark(settings.DATA_DIR)
 
         base = f"http://127.0.0.1:{options['port']}"
         verb = "Created" if created else "Updated"

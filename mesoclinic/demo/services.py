@@ -1,4 +1,4 @@
-"""Writes that belong to no single area of the clinic."""
+"""Writes of the demo clinic that no other area owns: the demo manager."""
 
 from __future__ import annotations
 
