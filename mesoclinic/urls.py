@@ -12,6 +12,10 @@ urlpatterns = [
     path("accounts/", include("mesoclinic.accounts.urls")),
     path("patients/", include("mesoclinic.patients.urls")),
     path("patients/<int:patient_id>/consultations/", include("mesoclinic.consultations.urls")),
+    path(
+        "patients/<int:patient_id>/consultations/<int:consultation_id>/plans/",
+        include("mesoclinic.plans.urls"),
+    ),
     path("patients/<int:patient_id>/consent/", include("mesoclinic.consent.urls")),
     path("patients/<int:patient_id>/photos/", include("mesoclinic.photos.urls")),
     path("consent/templates/", include("mesoclinic.consent.template_urls")),

@@ -29,17 +29,13 @@ from mesoclinic.consent.services import (
     consent_template_publish,
     photo_consent_record,
 )
-from mesoclinic.consultations.models import Consultation, StoredPlan
-from mesoclinic.consultations.services import (
-    History,
-    consultation_complete,
-    consultation_create,
-    plan_edit,
-    plan_generate,
-)
+from mesoclinic.consultations.models import Consultation
+from mesoclinic.consultations.services import History, consultation_complete, consultation_create
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.services import PatientDetails, patient_create
 from mesoclinic.photos.services import photo_upload
+from mesoclinic.plans.models import StoredPlan
+from mesoclinic.plans.services import plan_edit, plan_generate
 
 GIVEN = [
     "Amelia", "Olivia", "Isla", "Ava", "Mia", "Sophia", "Grace", "Lily", "Freya", "Emily",

@@ -15,11 +15,12 @@ from pytest_django.fixtures import Settings
 from mesoclinic.accounts.models import Role, Site, User
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.consent.models import ConsentRecord
-from mesoclinic.consultations.models import Consultation, StoredPlan
+from mesoclinic.consultations.models import Consultation
 from mesoclinic.core.tests.helpers import run_python
 from mesoclinic.demo.marker import MARKER_NAME
 from mesoclinic.patients.models import Patient
 from mesoclinic.photos.models import Photo
+from mesoclinic.plans.models import StoredPlan
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ import pytest
 
 from mesoclinic.accounts.models import Site, User
 from mesoclinic.audit.models import Action
-from mesoclinic.consultations.models import StoredPlan
 from mesoclinic.consultations.tests.helpers import events, make_consultation, make_plan
 from mesoclinic.core.errors import Invalid
 from mesoclinic.patients.models import Patient
@@ -16,6 +15,7 @@ from mesoclinic.planning.engine import make_plan as engine_plan
 from mesoclinic.planning.knowledge import default_knowledge
 from mesoclinic.planning.render import plan_to_dict
 from mesoclinic.planning.request import parse_request
+from mesoclinic.plans.models import StoredPlan
 
 
 def test_it_stores_the_engines_plan_for_the_request_it_sent(

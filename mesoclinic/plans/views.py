@@ -1,6 +1,6 @@
 """Plan pages: generate, read on the map, edit one value with a reason, print on A4.
 
-Thin like ``views``: ``selectors`` check access and audit the read (PRINT for the print view),
+Thin like every view: ``selectors`` check access and audit the read (PRINT for the print view),
 ``services`` check the rules and audit the write.
 """
 
@@ -15,18 +15,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mesoclinic.accounts.access import Capability
 from mesoclinic.audit.models import Action
-from mesoclinic.consultations import planning_adapter, selectors, services
-from mesoclinic.consultations.forms import PlanEditForm, PlanGenerateForm
-from mesoclinic.consultations.models import StoredPlan
-from mesoclinic.consultations.plan_view import path_label, plan_view, show_value
+from mesoclinic.consultations import planning_adapter
+from mesoclinic.consultations.selectors import consultation_get_for_user
 from mesoclinic.consultations.views import render_detail
 from mesoclinic.core.errors import Invalid
+from mesoclinic.plans import selectors, services
+from mesoclinic.plans.display import path_label, plan_display, show_value
+from mesoclinic.plans.forms import PlanEditForm, PlanGenerateForm
+from mesoclinic.plans.models import StoredPlan
 
 
 @login_required
 @require_POST
 def plan_generate(request: HttpRequest, patient_id: int, consultation_id: int) -> HttpResponse:
-    consultation = selectors.consultation_get_for_user(
+    consultation = consultation_get_for_user(
         request.user,  # type: ignore[arg-type]
         consultation_id,
         patient_id=patient_id,
@@ -45,7 +47,7 @@ def plan_generate(request: HttpRequest, patient_id: int, consultation_id: int) -
             form.add_service_errors(error.errors)
         else:
             messages.success(request, "Plan generated.")
-            return redirect(_plan_url("consultations:plan", plan))
+            return redirect(_plan_url("plans:detail", plan))
     return render_detail(request, consultation, form, status=422)
 
 
@@ -60,7 +62,7 @@ def plan_detail(
         consultation_id=consultation_id,
         patient_id=patient_id,
     )
-    return render(request, "consultations/plan.html", _plan_context(plan))
+    return render(request, "plans/plan.html", _plan_context(plan))
 
 
 @login_required
@@ -79,7 +81,7 @@ def plan_edit(
     knowledge = planning_adapter.knowledge()
     if not plan.consultation.is_draft:
         messages.error(request, "This consultation is completed: its plans can no longer change.")
-        return redirect(_plan_url("consultations:plan", plan))
+        return redirect(_plan_url("plans:detail", plan))
     if request.method == "POST":
         form = PlanEditForm(request.POST, plan=plan.current, knowledge=knowledge)
         if form.is_valid():
@@ -95,7 +97,7 @@ def plan_edit(
                 form.add_service_errors(error.errors)
             else:
                 messages.success(request, "Plan changed; the reason is recorded.")
-                return redirect(_plan_url("consultations:plan_edit", plan))
+                return redirect(_plan_url("plans:edit", plan))
     else:
         form = PlanEditForm(
             initial={"path": request.GET.get("path", "")}, plan=plan.current, knowledge=knowledge
@@ -104,7 +106,7 @@ def plan_edit(
     context["form"] = form
     return render(
         request,
-        "consultations/plan_edit.html",
+        "plans/plan_edit.html",
         context,
         status=422 if form.is_bound and form.errors else 200,
     )
@@ -122,7 +124,7 @@ def plan_print(
         patient_id=patient_id,
         audit_action=Action.PRINT,
     )
-    return render(request, "consultations/plan_print.html", _plan_context(plan))
+    return render(request, "plans/plan_print.html", _plan_context(plan))
 
 
 def _plan_context(plan: StoredPlan) -> dict[str, object]:
@@ -142,7 +144,7 @@ def _plan_context(plan: StoredPlan) -> dict[str, object]:
         "plan": plan,
         "consultation": consultation,
         "patient": consultation.patient,
-        "view": plan_view(plan.current, knowledge, edited_paths=[edit.path for edit in edits]),
+        "view": plan_display(plan.current, knowledge, edited_paths=[edit.path for edit in edits]),
         "edits": rows,
         "clinic_zone": planning_adapter.clinic_zone(consultation.site),
     }

@@ -11,10 +11,10 @@ from django.test import Client
 
 from mesoclinic.accounts.models import User
 from mesoclinic.audit.context import acting_as
-from mesoclinic.consultations import services
-from mesoclinic.consultations.models import PlanEdit, StoredPlan
 from mesoclinic.consultations.tests.helpers import make_consultation, make_plan, url
 from mesoclinic.patients.models import Patient
+from mesoclinic.plans import services
+from mesoclinic.plans.models import PlanEdit, StoredPlan
 
 
 @pytest.fixture

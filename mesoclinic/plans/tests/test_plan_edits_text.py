@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mesoclinic.consultations.plan_edits import EditError, editable_paths, value_from_text
+from mesoclinic.plans.edits import EditError, editable_paths, value_from_text
 
 
 @pytest.mark.parametrize(

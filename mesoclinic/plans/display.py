@@ -11,16 +11,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from mesoclinic.consultations import plan_edits
-from mesoclinic.consultations.map_view import MapView, short_name, zone_map
+from mesoclinic.consultations.map_display import MapDisplay, short_name, zone_map
 from mesoclinic.planning.knowledge_model import Knowledge
+from mesoclinic.plans import edits as plan_edits
 
 JsonDict = dict[str, Any]
 NOT_ESTABLISHED: Final = "not established"
 
 
 @dataclass(frozen=True)
-class PlanView:
+class PlanDisplay:
     """The plan's sections, each item a copy of the JSON item with display strings in ``view``.
 
     ``view.edited`` holds the item's field paths that an edit changed (e.g. ``points``,
@@ -28,7 +28,7 @@ class PlanView:
     """
 
     plan: JsonDict
-    map: MapView
+    map: MapDisplay
     findings: list[JsonDict]
     declined: list[JsonDict]
     alternatives: list[JsonDict]
@@ -43,9 +43,9 @@ def code_label(code: str) -> str:
     return code.replace("_", " ")
 
 
-def plan_view(
+def plan_display(
     plan: JsonDict, knowledge: Knowledge, *, edited_paths: Iterable[str] = ()
-) -> PlanView:
+) -> PlanDisplay:
     """Everything the plan templates print, from the plan's ``current`` document."""
     edited = _edited_by_item(edited_paths)
     areas = [
@@ -104,7 +104,7 @@ def plan_view(
         (sid, entry.get("citation", ""), _web_url(entry.get("url", "")))
         for sid, entry in (plan.get("sources") or {}).items()
     ]
-    return PlanView(
+    return PlanDisplay(
         plan=plan,
         map=zone_map(knowledge, mode="view", marked=marked, labels=labels),
         findings=findings,

@@ -10,11 +10,12 @@ from django.db import IntegrityError, transaction
 from mesoclinic.accounts.models import User
 from mesoclinic.audit.context import acting_as
 from mesoclinic.audit.models import Action
-from mesoclinic.consultations import services
-from mesoclinic.consultations.models import PlanEdit, StoredPlan
+from mesoclinic.consultations import services as consultation_services
 from mesoclinic.consultations.tests.helpers import events, make_consultation, make_plan
 from mesoclinic.core.errors import Invalid
 from mesoclinic.patients.models import Patient
+from mesoclinic.plans import services
+from mesoclinic.plans.models import PlanEdit, StoredPlan
 
 
 @pytest.fixture
@@ -222,7 +223,9 @@ def test_it_refuses_edits_once_the_consultation_is_completed(
     plan: StoredPlan, practitioner_a: User
 ) -> None:
     with acting_as(practitioner_a):
-        services.consultation_complete(consultation=plan.consultation, by=practitioner_a)
+        consultation_services.consultation_complete(
+            consultation=plan.consultation, by=practitioner_a
+        )
     with pytest.raises(Invalid) as caught:
         _edit(plan, practitioner_a, "areas[0].points", 20)
     assert list(caught.value.errors) == ["status"]

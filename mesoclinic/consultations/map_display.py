@@ -67,7 +67,7 @@ class LegendItem:
 
 
 @dataclass(frozen=True)
-class MapView:
+class MapDisplay:
     mode: Mode
     diagrams: tuple[DiagramView, ...]
     legend: tuple[LegendItem, ...]
@@ -85,7 +85,7 @@ def zone_map(
     mode: Mode,
     marked: Mapping[str, Sequence[str]],
     labels: Mapping[str, Sequence[str]] | None = None,
-) -> MapView:
+) -> MapDisplay:
     """The map for ``marked`` (zone -> concern codes, in the order they were picked).
 
     Edit mode draws every diagram cropped to the figure, for picking. View mode draws only the
@@ -102,7 +102,7 @@ def zone_map(
         if mode == "view" and marked and not any(z.zone in marked for z in diagram.zones):
             continue
         views.append(_diagram(diagram, knowledge, mode=mode, marked=marked, labels=labels))
-    return MapView(
+    return MapDisplay(
         mode=mode,
         diagrams=tuple(views),
         legend=tuple(_legend(knowledge, code) for code in used),
