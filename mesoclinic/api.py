@@ -1,7 +1,7 @@
 """The HTTP API, version 1: one NinjaAPI, one router per area, all under ``/api/v1/``.
 
 The OpenAPI UI is served at ``/api/v1/docs`` and the schema at ``/api/v1/openapi.json``.
-Domain errors become one envelope: ``{"error": "...", "fields": {...}}`` with 404, 403 or 422.
+Domain errors become one envelope: ``{"error": "...", "fields": {...}}`` with 404, 403, 409 or 422.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 
 from mesoclinic.consent.api import router as consent_router
 from mesoclinic.consultations.api import router as consultations_router
-from mesoclinic.core.errors import Forbidden, Invalid, NotFound
+from mesoclinic.core.errors import Conflict, Forbidden, Invalid, NotFound
 from mesoclinic.patients.api import router as patients_router
 from mesoclinic.photos.api import router as photos_router
 from mesoclinic.plans.api import router as plans_router
@@ -32,6 +32,11 @@ def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
 @api.exception_handler(Forbidden)
 def _forbidden(request: HttpRequest, exc: Forbidden) -> HttpResponse:
     return api.create_response(request, {"error": exc.message}, status=403)
+
+
+@api.exception_handler(Conflict)
+def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    return api.create_response(request, {"error": exc.message}, status=409)
 
 
 @api.exception_handler(Invalid)
