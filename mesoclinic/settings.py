@@ -145,6 +145,7 @@ MIDDLEWARE = [
     "mesoclinic.accounts.middleware.SessionLimitsMiddleware",
     "mesoclinic.accounts.middleware.MfaRequiredMiddleware",
     "mesoclinic.audit.context.AuditContextMiddleware",
+    "mesoclinic.core.no_store.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mesoclinic.core.middleware.DomainErrorMiddleware",
