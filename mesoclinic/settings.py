@@ -118,6 +118,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Staff must pass a TOTP second factor; on by default, and always on in production.
 MFA_REQUIRED = True if not DEBUG else env_bool("MESOCLINIC_MFA_REQUIRED", default=True)
 
+# Audit events are kept 8 years, the UK Records Management Code's minimum for adults' records
+# (after the last entry); the database refuses to delete younger rows (audit.triggers).
+AUDIT_RETENTION_DAYS = env_int("MESOCLINIC_AUDIT_RETENTION_DAYS", 8 * 366, min=365)
+
 # Photos and signatures: stored through the storage API, never served from a public URL.
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
@@ -144,6 +148,7 @@ MIDDLEWARE = [
     "mesoclinic.accounts.middleware.SessionLimitsMiddleware",
     "mesoclinic.accounts.middleware.MfaRequiredMiddleware",
     "mesoclinic.audit.context.AuditContextMiddleware",
+    "mesoclinic.core.no_store.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mesoclinic.core.middleware.DomainErrorMiddleware",
