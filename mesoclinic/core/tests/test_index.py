@@ -59,7 +59,7 @@ def test_it_serves_the_icon_where_browsers_look_for_it(client: Client) -> None:
     assert response["Location"] == "/static/core/favicon.ico"
     icon = client.get("/static/core/favicon.ico")
     assert icon.status_code == 200
-    assert b"".join(icon.streaming_content).startswith(b"\x00\x00\x01\x00")  # ICO header
+    assert icon.getvalue().startswith(b"\x00\x00\x01\x00")  # ICO header
     svg = client.get("/static/core/favicon.svg")
     assert svg.status_code == 200
-    assert b"<svg" in b"".join(svg.streaming_content)
+    assert b"<svg" in svg.getvalue()
