@@ -9,6 +9,7 @@ from mesoclinic.core import views as core_views
 urlpatterns = [
     path("", core_views.index, name="index"),
     path("health", core_views.health, name="health"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("mesoclinic.accounts.urls")),
     path("patients/", include("mesoclinic.patients.urls")),
     path("patients/<int:patient_id>/consultations/", include("mesoclinic.consultations.urls")),

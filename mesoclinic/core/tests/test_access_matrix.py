@@ -189,6 +189,7 @@ API = [
 NOT_IN_MATRIX = {
     "index": "public landing page",
     "health": "public probe for load balancers",
+    "favicon": "public redirect to the icon among the static files",
     "accounts:login": "where anonymous users are sent",
     "accounts:logout": "POST only; ends the caller's own session",
     "accounts:mfa": "reached before the second factor by design",
