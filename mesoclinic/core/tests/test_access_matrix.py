@@ -188,6 +188,7 @@ API = [
 NOT_IN_MATRIX = {
     "index": "public landing page",
     "health": "public probe for load balancers",
+    "ready": "public probe for load balancers (ops tests)",
     "accounts:login": "where anonymous users are sent",
     "accounts:logout": "POST only; ends the caller's own session",
     "accounts:mfa": "reached before the second factor by design",
