@@ -190,6 +190,7 @@ NOT_IN_MATRIX = {
     "index": "public landing page",
     "health": "public probe for load balancers",
     "favicon": "public redirect to the icon among the static files",
+    "ready": "public probe for load balancers (ops tests)",
     "accounts:login": "where anonymous users are sent",
     "accounts:logout": "POST only; ends the caller's own session",
     "accounts:mfa": "reached before the second factor by design",
