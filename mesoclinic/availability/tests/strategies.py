@@ -31,7 +31,7 @@ ZONES = (
     "UTC",
 )
 QUALIFICATION = "mesotherapy"
-ROOM_TYPES = ("treatment", "laser")
+ROOM_TYPES = ("treatment", "treatment", "laser")
 
 
 def minutes(values: list[int]) -> st.SearchStrategy[dt.timedelta]:
@@ -41,7 +41,7 @@ def minutes(values: list[int]) -> st.SearchStrategy[dt.timedelta]:
 @st.composite
 def wall_interval(draw: st.DrawFn) -> tuple[dt.time, dt.time]:
     start = draw(st.integers(0, 95)) * 15
-    length = draw(st.integers(1, 40)) * 15
+    length = draw(st.integers(1, 48)) * 15
     end = start + length
     end_time = MIDNIGHT if end >= 24 * 60 else dt.time(end // 60, end % 60)
     return dt.time(start // 60, start % 60), end_time
@@ -69,16 +69,16 @@ def practitioners(
     draw: st.DrawFn, pid: str, days: list[dt.date], origin: dt.datetime
 ) -> Practitioner:
     hours = []
-    for _ in range(draw(st.integers(0, 3))):
+    for _ in range(draw(st.integers(1, 3))):
         start, end = draw(wall_interval())
-        day = draw(st.sampled_from(days))
+        day = draw(st.sampled_from(days[1:-1]))
         hours.append(
             WeeklyHours(
-                weekday=draw(st.sampled_from([day.weekday(), draw(st.integers(0, 6))])),
+                weekday=day.weekday(),
                 start=start,
                 end=end,
-                effective_from=draw(st.none() | st.sampled_from(days)),
-                effective_to=draw(st.none() | st.sampled_from(days)),
+                effective_from=draw(st.sampled_from([None, None, None, *days])),
+                effective_to=draw(st.sampled_from([None, None, None, *days])),
             )
         )
     hours = [
@@ -88,7 +88,7 @@ def practitioners(
     ]
     return Practitioner(
         id=pid,
-        qualifications=draw(st.sampled_from([frozenset(), frozenset({QUALIFICATION})])),
+        qualifications=draw(st.sampled_from([frozenset(), *[frozenset({QUALIFICATION})] * 3])),
         hours=tuple(hours),
         extra_hours=tuple(draw(st.lists(local_intervals(days), max_size=1))),
         time_off=tuple(draw(st.lists(local_intervals(days), max_size=1))),
@@ -109,14 +109,14 @@ def slot_queries(draw: st.DrawFn, max_days: int = 2) -> SlotQuery:
     days = [first_day + dt.timedelta(days=k) for k in range(-1, (last_day - first_day).days + 2)]
     origin = dt.datetime.combine(first_day, dt.time(), UTC) - dt.timedelta(hours=24)
     count = draw(st.integers(1, 3))
-    room_count = draw(st.integers(0, 2))
+    room_count = draw(st.integers(1, 3))
     return SlotQuery(
         site=Site(zone, frozenset(draw(st.lists(st.sampled_from(days), max_size=1)))),
         service=Service(
             duration=draw(minutes([15, 30, 45, 60, 90])),
             buffer_before=draw(minutes([0, 5, 15, 30])),
             buffer_after=draw(minutes([0, 10, 15])),
-            room_type=draw(st.none() | st.sampled_from(ROOM_TYPES)),
+            room_type=draw(st.none() | st.just("treatment")),
             qualification=draw(st.none() | st.just(QUALIFICATION)),
         ),
         practitioners=tuple(draw(practitioners(f"p{k}", days, origin)) for k in range(count)),
