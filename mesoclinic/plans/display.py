@@ -17,6 +17,16 @@ from mesoclinic.plans import edits as plan_edits
 
 JsonDict = dict[str, Any]
 NOT_ESTABLISHED: Final = "not established"
+# A source's quality flag (planning contract, ``sources.*.quality``) as shown beside it.
+QUALITY_LABELS: Final[dict[str, str]] = {
+    "peer_reviewed": "peer-reviewed",
+    "label": "label",
+    "consensus": "consensus",
+    "regulator": "regulator",
+    "secondary": "secondary source",
+    "low": "low quality",
+    "vendor": "vendor",
+}
 
 
 @dataclass(frozen=True)
@@ -35,7 +45,7 @@ class PlanDisplay:
     areas: list[JsonDict]
     courses: list[JsonDict]
     visits: list[JsonDict]
-    sources: list[tuple[str, str, str]]  # (id, citation, url)
+    sources: list[tuple[str, str, str, str]]  # (id, citation, url, quality in words)
 
 
 def code_label(code: str) -> str:
@@ -101,7 +111,13 @@ def plan_display(
         for alt in sorted(plan.get("alternatives") or [], key=lambda a: not a.get("needle_free"))
     ]
     sources = [
-        (sid, entry.get("citation", ""), _web_url(entry.get("url", "")))
+        (
+            sid,
+            entry.get("citation", ""),
+            _web_url(entry.get("url", "")),
+            # Plans stored before sources carried a quality show none.
+            QUALITY_LABELS.get(entry.get("quality", ""), ""),
+        )
         for sid, entry in (plan.get("sources") or {}).items()
     ]
     return PlanDisplay(

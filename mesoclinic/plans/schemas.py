@@ -91,6 +91,7 @@ class AlternativeSchema(_Strict):
     name: str
     needle_free: bool
     for_concerns: list[str]
+    prescription_only: bool = Field(description="A prescription-only medicine: not named publicly.")
     evidence: Evidence
     note: str
     sources: list[str]
@@ -112,6 +113,7 @@ class PlannedSubstanceSchema(_Strict):
     name: str
     concentration: str | None
     role: SubstanceRole
+    prescription_only: bool = Field(description="A prescription-only medicine: needs a prescriber.")
     evidence: Evidence
     evidence_note: str
     sources: list[str]
@@ -123,6 +125,9 @@ class AreaSchema(_Strict):
     protocol: str
     layer: Layer
     depth_mm: DepthSchema | None = Field(description="null: no measured thickness; see note.")
+    insertion_mm: float | None = Field(
+        description="Needle length to insert to reach the target depth; null: not established."
+    )
     depth_note: str
     angle_deg: int | None
     needle: NeedleSchema
@@ -165,7 +170,10 @@ class VisitSchema(_Strict):
 
 class SourceSchema(_Strict):
     citation: str
-    url: str
+    url: str = Field(description="Empty where no open record was found.")
+    quality: Literal[
+        "peer_reviewed", "label", "consensus", "regulator", "secondary", "low", "vendor"
+    ]
 
 
 class PlanSchema(_Strict):

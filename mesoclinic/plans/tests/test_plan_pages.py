@@ -181,3 +181,18 @@ def test_a_completed_consultations_plan_cannot_be_edited(
     client.post(url("complete", plan.consultation))
     assert client.get(url("plan_edit", plan=plan))["Location"] == url("plan", plan=plan)
     assert "Change a value" not in client.get(url("plan", plan=plan)).content.decode()
+
+
+def test_the_plan_page_shows_each_sources_quality_beside_its_citation(
+    plan: StoredPlan, practitioner_a: User, client_for: Callable[[User], Client]
+) -> None:
+    html = unescape(client_for(practitioner_a).get(url("plan", plan=plan)).content.decode())
+    for sid, entry in plan.current["sources"].items():
+        words = {"peer_reviewed": "peer-reviewed", "low": "low quality"}.get(
+            entry["quality"], entry["quality"].replace("secondary", "secondary source")
+        )
+        assert re.search(
+            rf'<dt id="src-{sid}">{sid}</dt>\s*<dd>{re.escape(entry["citation"])} '
+            rf'<span class="source-quality source-quality-[a-z-]+">\({words}\)</span>',
+            html,
+        ), sid

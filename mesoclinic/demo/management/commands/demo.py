@@ -23,7 +23,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--port", type=int, default=8000, help="the port runserver will use")
+        parser.add_argument("--port", type=int, default=8000, help="the port the server will use")
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Staff with printed passwords have no place on a production server.
