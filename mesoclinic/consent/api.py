@@ -16,7 +16,6 @@ from ninja import Router, Status
 from mesoclinic.accounts.api_auth import token_auth
 from mesoclinic.consent.models import ConsentRecord
 from mesoclinic.consent.schemas import (
-    ErrorOut,
     PhotoConsentIn,
     PhotoConsentOut,
     RecordOut,
@@ -39,6 +38,7 @@ from mesoclinic.consent.services import (
     photo_consent_withdraw,
 )
 from mesoclinic.core.http import staff
+from mesoclinic.core.schemas import ErrorOut
 from mesoclinic.patients.errors import PatientArchived
 
 if TYPE_CHECKING:

@@ -15,9 +15,10 @@ from ninja import Query, Router, Schema, Status
 from mesoclinic.accounts.api_auth import token_auth
 from mesoclinic.consultations import selectors, services
 from mesoclinic.consultations.models import Consultation
-from mesoclinic.consultations.schemas import ConsultationIn, ConsultationOut, ErrorOut
+from mesoclinic.consultations.schemas import ConsultationIn, ConsultationOut
 from mesoclinic.core.errors import Invalid
 from mesoclinic.core.http import staff
+from mesoclinic.core.schemas import ErrorOut
 from mesoclinic.plans import selectors as plan_selectors
 from mesoclinic.plans import services as plan_services
 from mesoclinic.plans.models import PlanEdit, StoredPlan

@@ -22,12 +22,12 @@ from mesoclinic.accounts.access import Capability
 from mesoclinic.accounts.api_auth import token_auth
 from mesoclinic.core.errors import Invalid
 from mesoclinic.core.http import staff
+from mesoclinic.core.schemas import ErrorOut
 from mesoclinic.patients.errors import PatientArchived, PossibleDuplicate
 from mesoclinic.patients.forms import PatientCreateForm, PatientForm
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.schemas import (
     DuplicateOut,
-    ErrorOut,
     PatientCreateIn,
     PatientListOut,
     PatientOut,

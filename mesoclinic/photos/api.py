@@ -17,9 +17,9 @@ from ninja.files import UploadedFile
 
 from mesoclinic.accounts.api_auth import token_auth
 from mesoclinic.audit.models import Action
-from mesoclinic.consent.schemas import ErrorOut
 from mesoclinic.core.errors import Invalid
 from mesoclinic.core.http import staff
+from mesoclinic.core.schemas import ErrorOut
 from mesoclinic.patients.errors import PatientArchived
 from mesoclinic.photos.models import Photo
 from mesoclinic.photos.schemas import PhotoOut
