@@ -107,10 +107,15 @@ def _working(clock: Clock, query: SlotQuery, practitioner: Practitioner) -> set[
     return minutes - off
 
 
-def reference_slots(query: SlotQuery, placed: tuple[Slot, ...] = ()) -> tuple[Slot, ...]:
-    """What ``free_slots(query)`` must return; ``placed`` count as extra bookings."""
+def reference_slots(
+    query: SlotQuery, placed: tuple[Slot, ...] = (), clock: Clock | None = None
+) -> tuple[Slot, ...]:
+    """What ``free_slots(query)`` must return; ``placed`` count as extra bookings.
+
+    ``clock`` may be one built for a wider range of dates, to be shared between queries.
+    """
     zone = ZoneInfo(query.site.zone)
-    clock = Clock(zone, query.first_day, query.last_day)
+    clock = clock or Clock(zone, query.first_day, query.last_day)
     service = query.service
     steps = dt.timedelta(days=1) // query.step
     rooms: list[Room] = [r for r in query.rooms if r.room_type == service.room_type]
@@ -171,6 +176,14 @@ def reference_course(query: CourseQuery) -> CoursePlacement:
     zone = ZoneInfo(query.slots.site.zone)
     local_first = query.first_start.astimezone(zone).replace(tzinfo=None)
     preferred = query.preferred_practitioner
+    reach = dt.timedelta(days=query.tolerance_days)
+    clock = Clock(
+        zone,
+        (local_first - reach).date(),
+        (
+            local_first + (query.sessions - 1) * dt.timedelta(days=query.interval_days) + reach
+        ).date(),
+    )
     placed: tuple[Slot, ...] = ()
     for number in range(1, query.sessions + 1):
         ideal = local_first + dt.timedelta(days=(number - 1) * query.interval_days)
@@ -187,6 +200,7 @@ def reference_course(query: CourseQuery) -> CoursePlacement:
                 step=query.slots.step,
             ),
             placed,
+            clock,
         )
         candidates = tuple(c for c in candidates if not placed or c.start >= placed[-1].end)
         if not candidates:

@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from mesoclinic.availability.course import place_course
@@ -29,7 +30,7 @@ UTC = dt.UTC
 LONDON = ZoneInfo("Europe/London")
 MONDAY = dt.date(2027, 1, 11)
 HOUR = dt.timedelta(hours=1)
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 WEEKDAYS_9_TO_12 = tuple(WeeklyHours(d, dt.time(9), dt.time(12)) for d in range(5))
 
@@ -186,3 +187,10 @@ def test_it_places_all_sessions_within_tolerance_without_overlap_or_names_the_fa
         assert not query.slots.patient_busy.between(session.start, session.end)
     for earlier, later in itertools.pairwise(sessions):
         assert earlier.end <= later.start
+
+
+@pytest.mark.slow
+@settings(SETTINGS, max_examples=120)
+@given(course_queries())
+def test_it_agrees_with_the_reference_placement_on_many_more_courses(query: CourseQuery) -> None:
+    assert place_course(query) == reference_course(query)
