@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-BENCHMARKS = ("planning", "search", "pages")
+BENCHMARKS = ("planning", "availability", "search", "pages")
 
 
 def _bench(args: list[str]) -> int:

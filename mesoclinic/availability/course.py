@@ -41,7 +41,7 @@ def place_course(query: CourseQuery) -> CoursePlacement:
     tolerance = query.tolerance_days * DAY
     ideal_days = [local_first.date() + k * query.interval_days * DAY for k in range(query.sessions)]
     windows = [dates(day - tolerance, day + tolerance) for day in ideal_days]
-    context = Context.of(query.slots, zone, sorted({day for days in windows for day in days}))
+    context = Context.of(query.slots, zone)
 
     preferred = query.preferred_practitioner
     placed: list[Slot] = []

@@ -46,7 +46,7 @@ def free_slots(query: SlotQuery) -> tuple[Slot, ...]:
     """
     zone = checked_slot_query(query)
     days = dates(query.first_day, query.last_day)
-    context = Context.of(query, zone, days)
+    context = Context.of(query, zone)
     slots: list[Slot] = []
     for practitioner in context.practitioners:
         slots += context.practitioner_slots(practitioner, days[0], days[-1])
@@ -83,8 +83,11 @@ def _busy_in(busy: Busy, extra: Sequence[Span], lo: dt.datetime, hi: dt.datetime
 
 @dataclass(frozen=True)
 class Context:
-    """What one query's computations share: the checked query, its zone, the grid per date,
-    the qualified practitioners and the rooms of the type. Built per call, never kept."""
+    """What one query's computations share: the checked query, its zone, the grid per date
+    (filled as dates are used), the qualified practitioners and the rooms of the type.
+
+    Built per call and dropped with it, so the engine keeps no state between calls.
+    """
 
     query: SlotQuery
     zone: ZoneInfo
@@ -93,12 +96,12 @@ class Context:
     rooms: tuple[Room, ...]
 
     @classmethod
-    def of(cls, query: SlotQuery, zone: ZoneInfo, days: Sequence[dt.date]) -> Context:
+    def of(cls, query: SlotQuery, zone: ZoneInfo) -> Context:
         service = query.service
         return cls(
             query=query,
             zone=zone,
-            grids={day: day_grid(day, query.step, zone) for day in days},
+            grids={},
             practitioners=tuple(
                 practitioner
                 for practitioner in query.practitioners
@@ -107,6 +110,13 @@ class Context:
             ),
             rooms=tuple(room for room in query.rooms if room.room_type == service.room_type),
         )
+
+    def grid(self, day: dt.date) -> list[dt.datetime]:
+        """The day's grid of starts, computed on first use (a course tries few of its dates)."""
+        grid = self.grids.get(day)
+        if grid is None:
+            grid = self.grids[day] = day_grid(day, self.query.step, self.zone)
+        return grid
 
     def practitioner_slots(
         self,
@@ -136,7 +146,7 @@ class Context:
             for start, end in free
             if end - start >= before + duration + after
         ]
-        grid = [start for day in dates(first_day, last_day) for start in self.grids[day]]
+        grid = [start for day in dates(first_day, last_day) for start in self.grid(day)]
 
         # A start s is refused where [s, s + duration) meets a patient booking [a, b), i.e.
         # for a - duration < s < b; and where the room's [s - before, s + duration + after)
