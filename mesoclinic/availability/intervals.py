@@ -18,7 +18,7 @@ from mesoclinic.availability.errors import AvailabilityError, Problem
 UTC = dt.UTC
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Interval:
     """``[start, end)`` between aware datetimes."""
 
@@ -26,7 +26,7 @@ class Interval:
     end: dt.datetime
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Busy:
     """Disjoint, sorted busy intervals of one resource (UTC); build it with ``Busy.of``.
 

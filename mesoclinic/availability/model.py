@@ -116,7 +116,7 @@ class SlotQuery:
     step: dt.timedelta = dt.timedelta(minutes=15)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Slot:
     """A free slot: real start and end (aware, UTC), who, and which room (``None``: no room)."""
 
@@ -132,7 +132,8 @@ class CourseQuery:
     (k - 1) x ``interval_days`` at the same local time, each on a date at most
     ``tolerance_days`` either side of its ideal date.
 
-    ``preferred_practitioner`` ``None`` prefers whoever takes the first session.
+    ``preferred_practitioner`` ``None`` (or one without the service's qualification) prefers
+    whoever takes the first session.
     ``slots.first_day`` and ``slots.last_day`` are ignored: each session has its own window.
     """
 

@@ -175,7 +175,16 @@ def reference_course(query: CourseQuery) -> CoursePlacement:
     """What ``place_course(query)`` must return, by the ranking in the module's docstring."""
     zone = ZoneInfo(query.slots.site.zone)
     local_first = query.first_start.astimezone(zone).replace(tzinfo=None)
-    preferred = query.preferred_practitioner
+    service = query.slots.service
+    preferred = next(
+        (
+            p.id
+            for p in query.slots.practitioners
+            if p.id == query.preferred_practitioner
+            and (service.qualification is None or service.qualification in p.qualifications)
+        ),
+        None,
+    )
     reach = dt.timedelta(days=query.tolerance_days)
     clock = Clock(
         zone,

@@ -120,6 +120,27 @@ def test_it_takes_another_practitioner_when_the_preferred_one_has_nothing_in_tol
     ]
 
 
+def test_it_prefers_the_first_sessions_practitioner_when_the_one_asked_for_is_unqualified() -> None:
+    ann = Practitioner("ann", frozenset({"mesotherapy"}), WEEKDAYS_9_TO_12)
+    bob = Practitioner("bob", frozenset(), WEEKDAYS_9_TO_12)
+    cat = Practitioner(
+        "cat",
+        frozenset({"mesotherapy"}),
+        WEEKDAYS_9_TO_12,
+        busy=busy((local(MONDAY, 9), local(MONDAY, 10))),
+    )
+    service = Service(duration=HOUR, room_type="treatment", qualification="mesotherapy")
+    placement = place_course(
+        course(cat, bob, ann, sessions=3, preferred_practitioner="bob", service=service)
+    )
+    # Session 1 at 09:00 goes to ann (cat is busy); ann is then preferred, not bob or cat.
+    assert summary(placement) == [
+        "Mon 11 Jan 09:00 ann t1",
+        "Mon 25 Jan 09:00 ann t1",
+        "Mon 08 Feb 09:00 ann t1",
+    ]
+
+
 def test_it_names_the_first_session_that_cannot_be_placed_even_the_last() -> None:
     # The patient is away around session 6 only; a check of the first two sessions would
     # book the whole course.
