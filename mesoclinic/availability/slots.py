@@ -83,15 +83,14 @@ def _busy_in(busy: Busy, extra: Sequence[Span], lo: dt.datetime, hi: dt.datetime
 
 @dataclass(frozen=True)
 class Context:
-    """What one query's computations share: the checked query, its zone, the grid per date
-    (filled as dates are used), the qualified practitioners and the rooms of the type.
+    """What one query's computations share: the checked query, its zone, the qualified
+    practitioners and the rooms of the type.
 
     Built per call and dropped with it, so the engine keeps no state between calls.
     """
 
     query: SlotQuery
     zone: ZoneInfo
-    grids: dict[dt.date, list[dt.datetime]]
     practitioners: tuple[Practitioner, ...]
     rooms: tuple[Room, ...]
 
@@ -101,7 +100,6 @@ class Context:
         return cls(
             query=query,
             zone=zone,
-            grids={},
             practitioners=tuple(
                 practitioner
                 for practitioner in query.practitioners
@@ -110,13 +108,6 @@ class Context:
             ),
             rooms=tuple(room for room in query.rooms if room.room_type == service.room_type),
         )
-
-    def grid(self, day: dt.date) -> list[dt.datetime]:
-        """The day's grid of starts, computed on first use (a course tries few of its dates)."""
-        grid = self.grids.get(day)
-        if grid is None:
-            grid = self.grids[day] = day_grid(day, self.query.step, self.zone)
-        return grid
 
     def practitioner_slots(
         self,
@@ -146,7 +137,11 @@ class Context:
             for start, end in free
             if end - start >= before + duration + after
         ]
-        grid = [start for day in dates(first_day, last_day) for start in self.grid(day)]
+        grid = [
+            start
+            for day in dates(first_day, last_day)
+            for start in day_grid(day, query.step, self.zone)
+        ]
 
         # A start s is refused where [s, s + duration) meets a patient booking [a, b), i.e.
         # for a - duration < s < b; and where the room's [s - before, s + duration + after)

@@ -8,7 +8,9 @@ a 60-minute service with 10-minute buffers, any of the 20 practitioners, any of 
 
 The floor is the least any engine must do for the same query: bisect each of the 30 sorted
 calendars for the course's whole window and read the intervals inside it (``Busy.between``),
-nothing else. Both are timed per query, on the same queries, in the same process.
+nothing else. Both are timed per query, on the same queries, in the same process. The engine
+memoises each date's grid of slot starts (``wallclock.day_grid``), as a server process would
+after its first requests; the course is also timed with that memo emptied before each query.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from mesoclinic.availability.model import (
     WeeklyHours,
 )
 from mesoclinic.availability.slots import free_slots
+from mesoclinic.availability.wallclock import day_grid
 
 ZONE = "Europe/London"
 FIRST_DAY = dt.date(2017, 7, 3)
@@ -178,6 +181,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     pending = iter(queries)
     course_ms = _timings(lambda: place_course(next(pending)), len(queries))
     pending = iter(queries)
+
+    def cold(query: CourseQuery) -> object:
+        day_grid.cache_clear()
+        return place_course(query)
+
+    cold_ms = _timings(lambda: cold(next(pending)), len(queries))
+    pending = iter(queries)
     floor_ms = _timings(lambda: floor(next(pending)), len(queries))
     pending = iter(queries)
     day_ms = _timings(lambda: one_day(next(pending)), len(queries))
@@ -188,6 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     course_p50, course_p95 = _p50_p95(course_ms)
+    cold_p50, cold_p95 = _p50_p95(cold_ms)
     floor_p50, floor_p95 = _p50_p95(floor_ms)
     day_p50, day_p95 = _p50_p95(day_ms)
     print(f"availability benchmark: Python {platform.python_version()}, {platform.machine()}")
@@ -201,9 +212,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(f"placed: {placed}/{len(results)} courses, {same} with one practitioner throughout")
     print(f"course (place_course):          p50 {course_p50:.2f} ms, p95 {course_p95:.2f} ms")
+    print(f"course, no memoised grids:      p50 {cold_p50:.2f} ms, p95 {cold_p95:.2f} ms")
     print(f"floor (bisect the window only): p50 {floor_p50:.3f} ms, p95 {floor_p95:.3f} ms")
     print(f"one day's slots, all staff:     p50 {day_p50:.2f} ms, p95 {day_p95:.2f} ms")
-    verdict = "met" if course_p95 <= TARGET_P95_MS else "NOT MET"
+    verdict = "met" if max(course_p95, cold_p95) <= TARGET_P95_MS else "NOT MET"
     print(f"target p95 <= {TARGET_P95_MS:.0f} ms (engine alone, one client): {verdict}")
     return 0
 
