@@ -9,7 +9,7 @@ under the caller. Two kinds of time appear, never mixed:
   moment: bookings (busy intervals) and the slots the engine returns.
 
 How a wall-clock interval becomes real time across DST changes is in ``wallclock.py``
-(decision 0018).
+(decision 0020).
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ class Service:
     """What is booked: its real duration, buffers either side, and what it needs.
 
     The buffers are preparation and clean-up time of the practitioner and the room, not the
-    patient's (decision 0019). ``room_type`` ``None`` needs no room; ``qualification`` ``None``
+    patient's (decision 0021). ``room_type`` ``None`` needs no room; ``qualification`` ``None``
     is open to every practitioner.
     """
 

@@ -1,6 +1,6 @@
 """Free slots: working time minus busy time, on the wall-clock grid, in one sweep per practitioner.
 
-A slot of a service starting at ``s`` occupies (decision 0019):
+A slot of a service starting at ``s`` occupies (decision 0021):
 
 - the practitioner for ``[s - buffer_before, s + duration + buffer_after)``, which must lie in
   their working time and overlap none of their busy intervals;
@@ -8,7 +8,7 @@ A slot of a service starting at ``s`` occupies (decision 0019):
   order given, whose busy intervals it does not overlap;
 - the patient for ``[s, s + duration)``, which must overlap none of the patient's bookings.
 
-For each practitioner (decision 0020):
+For each practitioner (decision 0022):
 
 1. their working time over the window (``hours.working_spans``), one day wider either side so
    that buffers and slots may run across midnight into working time;

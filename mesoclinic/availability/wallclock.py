@@ -1,6 +1,6 @@
 """Local wall-clock times to real instants, deliberately across DST gaps and folds.
 
-The rule (decision 0018): a wall-clock interval ``[start, end)`` on a local date holds every
+The rule (decision 0020): a wall-clock interval ``[start, end)`` on a local date holds every
 instant from the first moment the site's clock shows ``start`` or later, to the last moment it
 shows a time before ``end``. So:
 
