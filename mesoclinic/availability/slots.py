@@ -129,8 +129,9 @@ class Context:
         if not spans:
             return []
         lo, hi = spans[0][0], spans[-1][1]
-        staff_time = [(s.start - before, s.end + after, s) for s in placed]
-        mine = [(lo_, hi_) for lo_, hi_, s in staff_time if s.practitioner == practitioner.id]
+        # What each placed session holds of its practitioner and room: buffers included.
+        held = [(slot, (slot.start - before, slot.end + after)) for slot in placed]
+        mine = [span for slot, span in held if slot.practitioner == practitioner.id]
         free = subtract(spans, _busy_in(practitioner.busy, mine, lo, hi))
         allowed = [
             (start + before, end - duration - after)
@@ -146,13 +147,13 @@ class Context:
         # A start s is refused where [s, s + duration) meets a patient booking [a, b), i.e.
         # for a - duration < s < b; and where the room's [s - before, s + duration + after)
         # meets a room booking, i.e. for a - duration - after < s < b + before.
-        patient_busy = _busy_in(query.patient_busy, [(s.start, s.end) for s in placed], lo, hi)
+        patient_held = [(slot.start, slot.end) for slot in placed]
+        patient_busy = _busy_in(query.patient_busy, patient_held, lo, hi)
         patient = _Blocker([(a - duration, b) for a, b in patient_busy])
         rooms = []
         for room in self.rooms:
-            room_busy = _busy_in(
-                room.busy, [(lo_, hi_) for lo_, hi_, s in staff_time if s.room == room.id], lo, hi
-            )
+            room_held = [span for slot, span in held if slot.room == room.id]
+            room_busy = _busy_in(room.busy, room_held, lo, hi)
             blocker = _Blocker([(a - duration - after, b + before) for a, b in room_busy])
             rooms.append((room.id, blocker))
 

@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo
 
 from mesoclinic.availability.intervals import UTC
 
-MINUTE = dt.timedelta(minutes=1)
 TINY = dt.timedelta(microseconds=1)
 DAY = dt.timedelta(days=1)
 
