@@ -157,7 +157,7 @@ def _choose_substances(
         substance = knowledge.substances[code]
         if substance.declined_reason or code in screening.withheld:
             continue  # never planned; withheld ones are reported by their rule
-        if code in patient.allergies:
+        if code in screening.allergens:
             message = f"Allergy to {substance.name.lower()}: left out of the plan."
             sources: tuple[str, ...] = ()
             if substance.role is SubstanceRole.ANAESTHETIC:
@@ -170,7 +170,7 @@ def _choose_substances(
             continue
         if substance.allowed_zones is not None and zone not in substance.allowed_zones:
             continue  # label restriction by zone: the protocol's other substances may still fit
-        if _excluded_for(substance, patient):
+        if excluded_for(substance, patient):
             message = f"{substance.name} withheld: {substance.exclusion_reason}"
             key = (f"{code}_contraindicated", message, Severity.CAUTION.value)
             sources = sorted_sources([*substance.exclusion_sources, *cited(message)])
@@ -185,7 +185,8 @@ def _choose_substances(
     return actives[0], actives[1:], anaesthetics
 
 
-def _excluded_for(substance: Substance, patient: Patient) -> bool:
+def excluded_for(substance: Substance, patient: Patient) -> bool:
+    """True when a label exclusion of ``substance`` (pregnancy, ...) applies to ``patient``."""
     states = {
         "pregnant": patient.pregnant,
         "breastfeeding": patient.breastfeeding,

@@ -18,8 +18,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from mesoclinic.planning.errors import PlanningError
+from mesoclinic.planning.errors import PlanningError, Problem
 from mesoclinic.planning.knowledge_model import (
+    AllergyClass,
     AlternativeOption,
     Concern,
     DeclinedUse,
@@ -43,6 +44,7 @@ from mesoclinic.planning.knowledge_parse import (
     unknown,
 )
 from mesoclinic.planning.model import (
+    Effect,
     Evidence,
     Layer,
     NeedleFear,
@@ -63,6 +65,7 @@ FILES: tuple[str, ...] = (
     "zones.toml",
     "concerns.toml",
     "substances.toml",
+    "allergy_classes.toml",
     "protocols.toml",
     "rules.toml",
     "declined.toml",
@@ -112,6 +115,13 @@ def load_knowledge(directory: Path | None = None) -> Knowledge:
         ctx, "substances.toml", docs["substances.toml"], "substance", "code", _substance
     )
     ctx.substances = known_codes(docs["substances.toml"], "substance", substances)
+    allergy_classes = build_each(
+        ctx, "allergy_classes.toml", docs["allergy_classes.toml"], "class", "code", _allergy_class
+    )
+    for code in allergy_classes.keys() & substances.keys():
+        ctx.problems.append(
+            Problem(f'allergy_classes.toml: class "{code}"', "code is also a substance code")
+        )
     protocols = _protocols(ctx, docs["protocols.toml"], concerns, substances)
     rules = build_each(ctx, "rules.toml", docs["rules.toml"], "rule", "code", _rule)
     declined = _declined(ctx, docs["declined.toml"], protocols)
@@ -133,6 +143,7 @@ def load_knowledge(directory: Path | None = None) -> Knowledge:
         alternatives=tuple(alternatives.values()),
         conditions=conditions,
         medications=medications,
+        allergy_classes=MappingProxyType(allergy_classes),
     )
 
 
@@ -342,7 +353,10 @@ def _rule(e: Entry, ctx: Context) -> Rule:
         )
         or (),
         withhold=e.flag("withhold", required=False),
+        alternatives_allowed=e.strings("alternatives_allowed", required=False) or (),
     )
+    if rule.alternatives_allowed and not rule.sources and not e.bad("sources"):
+        e.problem("alternatives_allowed", "needs sources showing the other route is safe")
     if rule.withhold and not rule.applies_to_substances and not e.bad("applies_to_substances"):
         e.problem("withhold", "true needs applies_to_substances (the substances to withhold)")
     return rule
@@ -409,7 +423,18 @@ def _alternative(e: Entry, ctx: Context) -> AlternativeOption:
         note=e.text("note", required=False),
         sources=e.source_ids("sources"),
         prescription_only=e.flag("prescription_only"),
+        effect=e.enum("effect", Effect, "effect"),
+        delivers=e.codes("delivers", ctx.substances, "substance", required=False) or (),
+        systemic=e.flag("systemic", required=False),
     )
     if not option.for_concerns and not option.for_needle_fear and not e.bad("for_concerns"):
         e.problem("for_concerns", "empty and for_needle_fear is false: the option is never offered")
     return option
+
+
+def _allergy_class(e: Entry, ctx: Context) -> AllergyClass:
+    return AllergyClass(
+        code=e.text("code", nonempty=True),
+        name=e.text("name", nonempty=True),
+        members=e.codes("members", ctx.substances, "substance", nonempty=True) or (),
+    )

@@ -97,6 +97,7 @@ def _alternative(alternative: Alternative) -> JsonDict:
         "for_concerns": list(alternative.for_concerns),
         "prescription_only": alternative.prescription_only,
         "evidence": alternative.evidence.value,
+        "effect": alternative.effect.value,
         "note": alternative.note,
         "sources": list(alternative.sources),
     }

@@ -106,7 +106,7 @@ CASES: list[tuple[str, Patient, tuple[C, ...], Knowledge, dict[str, Any]]] = [
         KB,
         {
             "verdict": "not_suitable",
-            "findings": [("under_18", "absolute", ())],
+            "findings": [("under_18", "absolute", ()), ("no_safe_alternative", "info", ())],
             "declined": [("skin_quality", ("cheeks", "forehead"))],
             "areas": [],
             "courses": [],
@@ -206,12 +206,14 @@ CASES: list[tuple[str, Patient, tuple[C, ...], Knowledge, dict[str, Any]]] = [
             ],
             "courses": [("pigmentation.face", ("cheeks",), 3, 28, 12)],
             "visits": [(d, ("cheeks",), None, None, 270.0) for d in (0, 28, 56)],
+            # Needle-free first for a fearful patient; then by effect and evidence, and a
+            # non-significant meta-analysis (topical TXA) after positive trials.
             "alternatives": [
-                "oral_tranexamic_acid",
-                "topical_tranexamic_acid",
                 "topical_vitamin_c",
+                "oral_tranexamic_acid",
                 "chemical_peels",
                 "vitamin_c_iontophoresis",
+                "topical_tranexamic_acid",
                 "electroporation",
                 "microneedling",
                 "vibration_analgesia",
@@ -228,6 +230,8 @@ CASES: list[tuple[str, Patient, tuple[C, ...], Knowledge, dict[str, Any]]] = [
             "findings": [
                 ("thromboembolism_txa", "relative", ()),
                 ("lidocaine_dose_unchecked", "caution", ("cheeks",)),
+                ("oral_tranexamic_acid_not_offered", "info", ()),
+                ("topical_tranexamic_acid_not_offered", "info", ()),
             ],
             "declined": [],
             "areas": [
@@ -242,14 +246,13 @@ CASES: list[tuple[str, Patient, tuple[C, ...], Knowledge, dict[str, Any]]] = [
             ],
             "courses": [("pigmentation.face", ("cheeks",), 3, 28, 12)],
             "visits": [(d, ("cheeks",), None, None, 270.0) for d in (0, 28, 56)],
+            # TXA withheld: no route of it is offered.
             "alternatives": [
-                "oral_tranexamic_acid",
-                "topical_tranexamic_acid",
                 "topical_vitamin_c",
+                "microneedling",
                 "chemical_peels",
                 "vitamin_c_iontophoresis",
                 "electroporation",
-                "microneedling",
             ],
         },
     ),
@@ -327,15 +330,15 @@ CASES: list[tuple[str, Patient, tuple[C, ...], Knowledge, dict[str, Any]]] = [
                 for day in range(0, 99, 14)
             ],
             "alternatives": [
+                "topical_vitamin_c",
                 "low_level_laser_hair",
                 "oral_tranexamic_acid",
-                "topical_tranexamic_acid",
-                "topical_vitamin_c",
-                "chemical_peels",
-                "topical_minoxidil",
-                "vitamin_c_iontophoresis",
-                "electroporation",
                 "microneedling",
+                "chemical_peels",
+                "vitamin_c_iontophoresis",
+                "topical_minoxidil",
+                "topical_tranexamic_acid",
+                "electroporation",
             ],
         },
     ),

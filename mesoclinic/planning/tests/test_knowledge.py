@@ -36,6 +36,7 @@ from mesoclinic.planning.knowledge_model import (
 )
 from mesoclinic.planning.knowledge_parse import Context, Entry
 from mesoclinic.planning.model import (
+    Effect,
     Evidence,
     Layer,
     Region,
@@ -302,6 +303,7 @@ def test_it_loads_the_minimal_knowledge_base_into_frozen_values(kb: Path) -> Non
             note="First line.",
             sources=("R1",),
             prescription_only=False,
+            effect=Effect.IMPROVED,
         ),
         AlternativeOption(
             code="numbing_cream",
@@ -313,6 +315,7 @@ def test_it_loads_the_minimal_knowledge_base_into_frozen_values(kb: Path) -> Non
             note="",
             sources=("R2",),
             prescription_only=False,
+            effect=Effect.IMPROVED,
         ),
     )
 
@@ -763,6 +766,44 @@ def test_it_refuses_an_alternative_for_an_unknown_concern(kb: Path) -> None:
     assert problems(kb) == [
         'alternatives.toml: alternative "topical_minoxidil": for_concerns[0]: '
         'unknown concern "hairloss" (did you mean "hair_loss"?)'
+    ]
+
+
+def test_it_refuses_an_alternative_delivering_an_unknown_substance(kb: Path) -> None:
+    edit(
+        kb,
+        "alternatives.toml",
+        'effect = "improved"\nnote = "First line."',
+        'effect = "improved"\ndelivers = ["minoxidill"]\nnote = "First line."',
+    )
+    assert problems(kb) == [
+        'alternatives.toml: alternative "topical_minoxidil": delivers[0]: '
+        'unknown substance "minoxidill"'
+    ]
+
+
+def test_it_refuses_an_alternative_without_an_effect(kb: Path) -> None:
+    edit(
+        kb, "alternatives.toml", 'effect = "improved"\nnote = "First line."', 'note = "First line."'
+    )
+    assert problems(kb) == [
+        'alternatives.toml: alternative "topical_minoxidil": effect: required key is missing'
+    ]
+
+
+def test_it_refuses_an_allergy_class_named_like_a_substance_or_with_unknown_members(
+    kb: Path,
+) -> None:
+    edit(kb, "allergy_classes.toml", 'code = "local_anaesthetics"', 'code = "lidocaine"')
+    append(
+        kb,
+        "allergy_classes.toml",
+        '[[class]]\ncode = "fillers"\nname = "Fillers"\nmembers = ["hyaluronic_acidd"]\n',
+    )
+    assert problems(kb) == [
+        'allergy_classes.toml: class "fillers": members[0]: unknown substance "hyaluronic_acidd" '
+        '(did you mean "hyaluronic_acid"?)',
+        'allergy_classes.toml: class "lidocaine": code is also a substance code',
     ]
 
 
