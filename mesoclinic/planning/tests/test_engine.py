@@ -31,6 +31,7 @@ from mesoclinic.planning.model import (
     PlanRequest,
     Sex,
 )
+from mesoclinic.planning.sources import cited
 from mesoclinic.planning.tests.doubles import KB_WITH_VOLUMES
 
 KB = default_knowledge()
@@ -382,3 +383,29 @@ def test_it_treats_an_infected_zone_as_declined_and_plans_the_rest() -> None:
     assert [(d.concern, d.zones) for d in plan.declined] == [("pigmentation", ("cheeks",))]
     assert [a.zone for a in plan.areas] == ["forehead"]
     assert plan.verdict.value == "suitable_with_cautions"
+
+
+CLAIMS = [code for code, concern in KB.concerns.items() if concern.declined_reason]
+
+
+def test_the_knowledge_base_declines_the_marketing_claims_of_the_fact_base() -> None:
+    assert CLAIMS == [
+        "detox",
+        "flush_toxins",
+        "improve_circulation",
+        "non_surgical_facelift",
+        "skin_whitening",
+    ]
+
+
+@pytest.mark.parametrize("claim", CLAIMS)
+def test_it_declines_a_marketing_claim_in_every_zone_with_its_reason(claim: str) -> None:
+    concern = KB.concerns[claim]
+    zones = tuple(KB.zones)
+    plan = make_plan(PlanRequest(Patient(age=40, sex=Sex.FEMALE), (C(claim, zones),), START), KB)
+    assert plan.areas == ()
+    assert plan.verdict.value == "not_suitable"
+    assert [(d.concern, d.zones, d.reason, d.sources) for d in plan.declined] == [
+        (claim, zones, concern.declined_reason, concern.sources)
+    ]
+    assert set(cited(concern.declined_reason)) <= set(concern.sources)
