@@ -273,8 +273,10 @@ def _protocols(
     concerns: Mapping[str, Concern],
     substances: Mapping[str, Substance],
 ) -> dict[str, Protocol]:
-    """``protocols.toml``; also refuses a (concern, zone) pair that two protocols claim."""
-    owner: dict[tuple[str, str], str] = {}  # (concern, zone) -> protocol code
+    """``protocols.toml``; also refuses an active substance that two protocols of one
+    (concern, zone) pair both list: each substance carries its own protocol there, so the
+    engine must know which protocol a substance's course comes from."""
+    owner: dict[tuple[str, str, str], str] = {}  # (concern, zone, active) -> protocol code
 
     def build(e: Entry, ctx: Context) -> Protocol:
         p = Protocol(
@@ -300,12 +302,28 @@ def _protocols(
         )
         if p.concern in concerns and concerns[p.concern].declined_reason.strip():
             e.problem("concern", f'concern "{p.concern}" is always declined (see concerns.toml)')
+        actives = [
+            code
+            for code in p.substances
+            if code in substances
+            and substances[code].role is SubstanceRole.ACTIVE
+            and not substances[code].declined_reason.strip()  # reported on its own below
+        ]
+        if len(actives) > 1:
+            e.problem(
+                "substances",
+                f"lists {len(actives)} active substances ({', '.join(actives)}): each active "
+                "has its own protocol, so that its course and maintenance are its own",
+            )
         for i, zone in enumerate(p.zones):
-            claimed = owner.setdefault((p.concern, zone), p.code)
-            if claimed != p.code:
-                e.problem(
-                    f"zones[{i}]", f'{_pair((p.concern, zone))} is already in protocol "{claimed}"'
-                )
+            for active in actives:
+                claimed = owner.setdefault((p.concern, zone, active), p.code)
+                if claimed != p.code:
+                    e.problem(
+                        f"zones[{i}]",
+                        f'{_pair((p.concern, zone))} with "{active}" is already in protocol '
+                        f'"{claimed}"',
+                    )
         for zone in p.points:
             if zone not in p.zones and (ctx.zones is None or zone in ctx.zones):
                 e.problem(

@@ -139,10 +139,21 @@ CASES: list[tuple[str, Patient, tuple[C, ...], Knowledge, dict[str, Any]]] = [
             "verdict": "suitable_with_cautions",
             "findings": [("lidocaine_dose_unchecked", "caution", ("scalp",))],
             "declined": [],
-            "areas": [("scalp", "hair_loss.scalp", ("dutasteride", "lidocaine"), None, None, None)],
-            "courses": [("hair_loss.scalp", ("scalp",), 8, 14, 12)],
+            "areas": [
+                (
+                    "scalp",
+                    "hair_loss.scalp.dutasteride",
+                    ("dutasteride", "lidocaine"),
+                    None,
+                    None,
+                    None,
+                )
+            ],
+            # Dutasteride's own course: 7 sessions at irregular weeks [R51], so only the first
+            # visit is dated; its maintenance review is its own (every 3 months [R54]).
+            "courses": [("hair_loss.scalp.dutasteride", ("scalp",), 7, None, 12)],
             # 4.5 mg/kg x 80 kg = 360 mg, above the 300 mg absolute cap.
-            "visits": _scalp_visits(None, 300.0),
+            "visits": [(0, ("scalp",), None, None, 300.0)],
             "alternatives": ["low_level_laser_hair", "topical_minoxidil"],
         },
     ),
@@ -158,8 +169,11 @@ CASES: list[tuple[str, Patient, tuple[C, ...], Knowledge, dict[str, Any]]] = [
                 ("lidocaine_dose_unchecked", "caution", ("scalp",)),
             ],
             "declined": [],
-            "areas": [("scalp", "hair_loss.scalp", ("minoxidil", "lidocaine"), None, None, None)],
-            "courses": [("hair_loss.scalp", ("scalp",), 8, 14, 12)],
+            # Minoxidil's own protocol and course; it does not inherit dutasteride's review.
+            "areas": [
+                ("scalp", "hair_loss.scalp.minoxidil", ("minoxidil", "lidocaine"), None, None, None)
+            ],
+            "courses": [("hair_loss.scalp.minoxidil", ("scalp",), 8, 14, None)],
             "visits": _scalp_visits(None, 270.0),
             "alternatives": ["low_level_laser_hair", "topical_minoxidil"],
         },
@@ -238,15 +252,17 @@ CASES: list[tuple[str, Patient, tuple[C, ...], Knowledge, dict[str, Any]]] = [
             "areas": [
                 (
                     "cheeks",
-                    "pigmentation.face",
+                    "pigmentation.face.vitamin_c",
                     ("vitamin_c", "lidocaine"),
                     (0.64, 0.46, 0.81),
                     None,
                     None,
                 )
             ],
-            "courses": [("pigmentation.face", ("cheeks",), 3, 28, 12)],
-            "visits": [(d, ("cheeks",), None, None, 270.0) for d in (0, 28, 56)],
+            # Vitamin C's own course: its session count is not established [R46], so only the
+            # first visit is dated; its review follows its own trial (6 months).
+            "courses": [("pigmentation.face.vitamin_c", ("cheeks",), None, 14, 24)],
+            "visits": [(0, ("cheeks",), None, None, 270.0)],
             # TXA withheld: no route of it is offered.
             "alternatives": [
                 "topical_vitamin_c",
@@ -288,17 +304,20 @@ CASES: list[tuple[str, Patient, tuple[C, ...], Knowledge, dict[str, Any]]] = [
     ),
     (
         "lidocaine_fitted_under_the_cap",
-        Patient(age=40, sex=Sex.MALE, weight_kg=60),
+        Patient(age=40, sex=Sex.MALE, weight_kg=60, allergies=("dutasteride",)),
         (C("hair_loss", ("scalp",)), C("pigmentation", ("cheeks", "forehead"))),
         KB_WITH_VOLUMES,
         {
             # Cap 4.5 x 60 = 270 mg. Day 0 holds 3 x 20 mL x 10 mg/mL = 600 mg: lidocaine leaves
             # the forehead (first in zone order among equal volumes), then the cheeks: 200 mg.
             "verdict": "suitable_with_cautions",
-            "findings": [("lidocaine_reduced", "caution", ("forehead", "cheeks"))],
+            "findings": [
+                ("allergy_dutasteride", "caution", ("scalp",)),
+                ("lidocaine_reduced", "caution", ("forehead", "cheeks")),
+            ],
             "declined": [],
             "areas": [
-                ("scalp", "hair_loss.scalp", ("dutasteride", "lidocaine"), None, 400, 20.0),
+                ("scalp", "hair_loss.scalp.minoxidil", ("minoxidil", "lidocaine"), None, 400, 20.0),
                 (
                     "cheeks",
                     "pigmentation.face",
@@ -317,7 +336,7 @@ CASES: list[tuple[str, Patient, tuple[C, ...], Knowledge, dict[str, Any]]] = [
                 ),
             ],
             "courses": [
-                ("hair_loss.scalp", ("scalp",), 8, 14, 12),
+                ("hair_loss.scalp.minoxidil", ("scalp",), 8, 14, None),
                 ("pigmentation.face", ("cheeks", "forehead"), 3, 28, 12),
             ],
             "visits": [

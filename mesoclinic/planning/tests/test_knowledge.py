@@ -642,14 +642,26 @@ def test_it_refuses_an_unknown_patient_state_in_excluded_if(kb: Path) -> None:
 # --- protocols and declined uses ---------------------------------------------------------------
 
 
-def test_it_refuses_a_concern_and_zone_in_two_protocols(kb: Path) -> None:
+def test_it_refuses_one_active_in_two_protocols_for_a_concern_and_zone(kb: Path) -> None:
     second = MINIMAL["protocols.toml"].split("[[protocol]]")[2]
     second = second.replace('"hair_loss.scalp"', '"hair_loss.scalp_again"')
     append(kb, "protocols.toml", "[[protocol]]" + second)
     assert problems(kb) == [
         'protocols.toml: protocol "hair_loss.scalp_again": zones[0]: '
-        'concern "hair_loss" in zone "scalp" is already in protocol "hair_loss.scalp"'
+        'concern "hair_loss" in zone "scalp" with "dutasteride" is already in protocol '
+        '"hair_loss.scalp"'
     ]
+
+
+def test_it_loads_two_protocols_for_one_concern_and_zone_with_different_actives(
+    kb: Path,
+) -> None:
+    second = MINIMAL["protocols.toml"].split("[[protocol]]")[2]
+    second = second.replace('"hair_loss.scalp"', '"hair_loss.scalp.ha"')
+    second = second.replace('substances = ["dutasteride"]', 'substances = ["hyaluronic_acid"]')
+    append(kb, "protocols.toml", "[[protocol]]" + second)
+    loaded = load_knowledge(kb)
+    assert [p.code for p in loaded.protocols][-2:] == ["hair_loss.scalp", "hair_loss.scalp.ha"]
 
 
 def test_it_refuses_a_concern_and_zone_both_planned_and_declined(kb: Path) -> None:
@@ -688,6 +700,19 @@ def test_it_refuses_a_protocol_that_plans_a_declined_substance(kb: Path) -> None
     )
     assert problems(kb) == [
         f'{SCALP}: substances[1]: substance "fat_dissolver" is declined and never planned'
+    ]
+
+
+def test_it_refuses_a_protocol_with_two_active_substances(kb: Path) -> None:
+    edit(
+        kb,
+        "protocols.toml",
+        'substances = ["dutasteride"]',
+        'substances = ["dutasteride", "hyaluronic_acid"]',
+    )
+    assert problems(kb) == [
+        f"{SCALP}: substances: lists 2 active substances (dutasteride, hyaluronic_acid): each "
+        "active has its own protocol, so that its course and maintenance are its own"
     ]
 
 
