@@ -44,7 +44,8 @@ def test_plain_lidocaines_lower_ceiling_bounds_a_plan_with_both() -> None:
     # 4.5 mg/kg x 60 kg = 270 mg; day 0 holds 200 mg of each, 400 mg: one is left out.
     first = plan.visits[0]
     assert first.lidocaine_max_mg == 270.0
-    assert first.lidocaine_mg is not None and first.lidocaine_mg <= 270.0
+    assert first.lidocaine_mg is not None
+    assert first.lidocaine_mg <= 270.0
     (finding,) = [f for f in plan.findings if f.code == "lidocaine_reduced"]
     assert "(lidocaine: 4.5 mg/kg, at most 300 mg)" in finding.message
 
