@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-BENCHMARKS = ("planning", "search", "pages")
+BENCHMARKS = ("planning", "search", "pages", "crash")
 
 
 def _bench(args: list[str]) -> int:
