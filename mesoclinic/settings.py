@@ -16,6 +16,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from mesoclinic.env import (
+    data_dir,
     env_bool,
     env_choice,
     env_int,
@@ -60,7 +61,7 @@ ALLOWED_HOSTS = env_list("MESOCLINIC_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("MESOCLINIC_CSRF_TRUSTED_ORIGINS")
 
 # Relative paths are taken from the repository root, whatever the working directory.
-DATA_DIR = BASE_DIR / Path(env_str("MESOCLINIC_DATA_DIR", "data")).expanduser()
+DATA_DIR = data_dir(BASE_DIR)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -83,6 +84,8 @@ INSTALLED_APPS = [
     "mesoclinic.photos",
     "mesoclinic.plans",
     "mesoclinic.ops",
+    # Last: the demo clinic stands on every other app.
+    "mesoclinic.demo",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -117,6 +120,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Staff must pass a TOTP second factor; on by default, and always on in production.
 MFA_REQUIRED = True if not DEBUG else env_bool("MESOCLINIC_MFA_REQUIRED", default=True)
 
+# Audit events are kept 8 years, the UK Records Management Code's minimum for adults' records
+# (after the last entry); the database refuses to delete younger rows (audit.triggers).
+AUDIT_RETENTION_DAYS = env_int("MESOCLINIC_AUDIT_RETENTION_DAYS", 8 * 366, min=365)
+
 # Photos and signatures: stored through the storage API, never served from a public URL.
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
@@ -145,6 +152,7 @@ MIDDLEWARE = [
     "mesoclinic.accounts.middleware.SessionLimitsMiddleware",
     "mesoclinic.accounts.middleware.MfaRequiredMiddleware",
     "mesoclinic.audit.context.AuditContextMiddleware",
+    "mesoclinic.core.no_store.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mesoclinic.core.middleware.DomainErrorMiddleware",
@@ -182,7 +190,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mesoclinic.core.context_processors.capabilities",
+                "mesoclinic.accounts.context_processors.capabilities",
                 "mesoclinic.core.context_processors.navigation",
             ],
         },
