@@ -201,7 +201,9 @@ def test_it_answers_bad_codes_with_the_envelope(patient_a: Patient, practitioner
             "conditions": [
                 'conditions[0]: unknown condition "diabetis" (did you mean "diabetes"?)'
             ],
-            "concerns": ['concerns[0].concern: unknown concern "acne"'],
+            "concerns": [
+                'concerns[0].concern: unknown concern "acne" (did you mean "acne_scarring"?)'
+            ],
         },
     }
     assert not Consultation.objects.exists()
