@@ -16,7 +16,7 @@ from mesoclinic.accounts.access import Capability
 from mesoclinic.audit.models import Action
 from mesoclinic.audit.services import audit_record
 from mesoclinic.consent.selectors import photo_consent_current
-from mesoclinic.core.errors import Invalid
+from mesoclinic.core.errors import Invalid, invalid_from
 from mesoclinic.patients.selectors import patient_get_for_write
 from mesoclinic.photos.imaging import CleanImage, ImageRejected, clean_image, read_limited
 from mesoclinic.photos.models import Angle, Photo
@@ -120,7 +120,7 @@ def photo_upload(
             if stored:
                 stored.storage.delete(stored.name)
         if isinstance(error, ValidationError):
-            raise Invalid({k: list(v) for k, v in error.message_dict.items()}) from None
+            raise invalid_from(error) from None
         raise
     return photo
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mesoclinic.audit.models import Action
 from mesoclinic.consent.forms import error_summary
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.forms import add_invalid
 from mesoclinic.core.http import staff
 from mesoclinic.patients.errors import PatientArchived
 from mesoclinic.photos.forms import CompareForm, UploadPhotoForm
@@ -62,7 +63,7 @@ def upload(request: HttpRequest, patient_id: int) -> HttpResponse:
                     filename=uploaded.name if uploaded else "",
                 )
             except Invalid as invalid:
-                form.add_service_errors(invalid)
+                add_invalid(form, invalid)
             except PatientArchived as archived:
                 messages.error(request, archived.message)
                 return redirect("photos:list", patient_id=patient_id)
