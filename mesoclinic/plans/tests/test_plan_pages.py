@@ -145,7 +145,7 @@ def test_the_print_view_has_the_header_the_plan_the_edits_and_the_sources_in_ord
 ) -> None:
     with acting_as(practitioner_a):
         services.plan_edit(
-            plan=plan,
+            plan_id=plan.pk,
             path="courses[0].sessions",
             value=4,
             reason="Patient travels",
