@@ -119,6 +119,9 @@ MFA_REQUIRED = True if not DEBUG else env_bool("MESOCLINIC_MFA_REQUIRED", defaul
 # (after the last entry); the database refuses to delete younger rows (audit.triggers).
 AUDIT_RETENTION_DAYS = env_int("MESOCLINIC_AUDIT_RETENTION_DAYS", 8 * 366, min=365)
 
+# The API's docs and schema are for signed-in staff in production (accounts.api_docs).
+API_DOCS_PUBLIC = env_bool("MESOCLINIC_API_DOCS_PUBLIC", default=DEBUG)
+
 # Photos and signatures: stored through the storage API, never served from a public URL.
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
@@ -268,6 +271,10 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host-: the browser accepts the cookie only from HTTPS, for path /, with no Domain, so
+    # neither a subdomain nor a plain-HTTP page can set or overwrite it.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # --- Logging: everything to stderr, where the process supervisor collects it -------------------
 LOG_LEVEL = env_choice(
