@@ -78,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "name + date of birth": (f"{sample.family_name} {sample.date_of_birth:%d/%m/%Y}", 0),
         "date of birth": (f"{sample.date_of_birth:%d/%m/%Y}", 0),
         "phone, 6 digits": (sample.search_phone[:6], 0),
+        "phone, last 6 digits": (sample.search_phone[-6:], 0),
         "no match": ("zzzq", 0),
     }
 

@@ -50,6 +50,7 @@ def seed_patients(*, site: Site, other: Site, count: int, seed: int = 42) -> Non
                 phone=phone,
                 search_name=normalise_name(f"{family} {given}"),
                 search_phone=phone_digits(phone),
+                search_phone_reversed=phone_digits(phone)[::-1],
                 archived_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC) if rng.random() < 0.05 else None,
             )
         )

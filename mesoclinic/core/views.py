@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -16,6 +17,13 @@ logger = logging.getLogger(__name__)
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "core/index.html")
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """``/favicon.ico``, which browsers and bookmark tools ask for whatever a page links: the
+    icon among the static files, so it is served (and cached) like the rest of them."""
+    return HttpResponsePermanentRedirect(static("core/favicon.ico"))
 
 
 @never_cache

@@ -9,7 +9,9 @@ parameters, and rows come back as plain tuples.
 Rules of the match (``patients.search`` turns a query into terms):
 - the patient is at one of ``sites``, and not archived unless archived patients are asked for;
 - every name term prefix-matches one of the patient's name tokens (``PatientNameToken``);
-- every date term equals the date of birth; every phone term prefix-matches the phone digits.
+- every date term equals the date of birth; every phone term is the start or the end of the
+  phone digits (the end through ``search_phone_reversed``, the digits backwards, so that both
+  are prefix matches an index serves).
 
 Prefixes: PostgreSQL serves ``LIKE 'prefix%'`` from the pattern-operator-class indexes; SQLite
 does not use an index for LIKE (it ignores case), so there a prefix is a range, exact under
@@ -101,9 +103,10 @@ def condition(
         # SQLite stores dates as ISO text; PostgreSQL's driver adapts a date itself.
         params.append(day if vendor == "postgresql" else day.isoformat())
     for digits in terms.phones:
-        column, prefix_params = _prefix(vendor, f"{alias}.search_phone", digits)
-        parts.append(column)
-        params.extend(prefix_params)
+        starts, starts_params = _prefix(vendor, f"{alias}.search_phone", digits)
+        ends, ends_params = _prefix(vendor, f"{alias}.search_phone_reversed", digits[::-1])
+        parts.append(f"({starts} OR {ends})")
+        params.extend([*starts_params, *ends_params])
     return Statement(" AND ".join(parts), tuple(params))
 
 

@@ -67,6 +67,9 @@ class Patient(models.Model):
     # Derived, for indexed search; kept in step by save().
     search_name = models.CharField(max_length=210, editable=False, db_index=False)
     search_phone = models.CharField(max_length=40, editable=False, blank=True)
+    # The phone digits backwards, so that "ends with the typed digits" (the last six digits a
+    # caller reads out) is a prefix match an index serves, as "starts with" is on search_phone.
+    search_phone_reversed = models.CharField(max_length=40, editable=False, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -86,6 +89,11 @@ class Patient(models.Model):
             models.Index(
                 fields=["site", "search_phone"],
                 name="patient_site_phone_prefix",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["site", "search_phone_reversed"],
+                name="patient_site_phone_suffix",
                 opclasses=["int8_ops", "varchar_pattern_ops"],
             ),
             # Counts the list's "site in (...) and not archived" from the index alone.
@@ -112,6 +120,7 @@ class Patient(models.Model):
         # queryset.update() bypass this, so bulk loads call patient_search_reindex() after.
         self.search_name = normalise_name(f"{self.family_name} {self.given_name}")
         self.search_phone = phone_digits(self.phone)
+        self.search_phone_reversed = self.search_phone[::-1]
         update_fields = kwargs.get("update_fields")
         adding = self._state.adding
         with transaction.atomic():

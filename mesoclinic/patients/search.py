@@ -4,12 +4,15 @@ Rules (each term is one whitespace-separated word of the query):
 1. A term shaped like a date, ``dd/mm/yyyy`` (day and month may have one digit) or
    ``yyyy-mm-dd``, matches the date of birth exactly.
 2. Consecutive terms made only of phone characters (digits, ``+ ( ) . -``) form one phone
-   number, so "07700 900123" is one term; with 6 or more digits it prefix-matches the patient's
-   phone digits (``+44`` read as a leading 0, as ``phone_digits`` stores them).
+   number, so "07700 900123" is one term; with 6 or more digits it matches a patient whose phone
+   digits start or end with it (``+44`` read as a leading 0, as ``phone_digits`` stores them), so
+   the last six digits a caller reads out find them.
 3. Any other term is a name term: normalised like stored names (case and accents folded) and
    stripped of punctuation; it must prefix-match a word of the patient's name (see
    ``patients.models.name_tokens``), so "and" finds Anderson and "alice and" finds Alice
-   Anderson.
+   Anderson. A word with nothing left to search for (only emoji or punctuation) is skipped
+   beside other terms ("smith - jones"); a query of nothing else is a problem, so the search
+   never falls back to listing every patient as matching.
 4. Every term must match (AND). A term that cannot be used (an impossible date, too few digits)
    is reported in ``problems``, naming the value, and the search returns nothing rather than a
    silently wider result.
@@ -87,6 +90,7 @@ def parse_search(raw: str) -> SearchTerms:
     phones: list[str] = []
     problems: list[str] = []
     number: list[str] = []
+    unusable: list[str] = []  # words with nothing to search for, such as "-" or an emoji
 
     def flush_number() -> None:
         if not number:
@@ -121,7 +125,14 @@ def parse_search(raw: str) -> SearchTerms:
             name = _NOT_WORD.sub("", normalise_name(word))
             if name:
                 names.append(name)
+            else:
+                unusable.append(word)
     flush_number()
+    if unusable and not (names or dates or phones or problems):
+        problems.append(
+            f"“{' '.join(unusable)}” has no letters or digits to search for: type part of a "
+            "name, a date of birth or a phone number."
+        )
     return SearchTerms(
         query=query,
         names=tuple(names),

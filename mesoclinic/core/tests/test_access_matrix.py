@@ -36,9 +36,10 @@ from mesoclinic.consent.services import (
     photo_consent_record,
 )
 from mesoclinic.consent.tests.factories import drawn_signature
-from mesoclinic.consultations.services import History, consultation_create, plan_generate
+from mesoclinic.consultations.services import History, consultation_create
 from mesoclinic.patients.models import Patient
 from mesoclinic.photos.services import photo_upload
+from mesoclinic.plans.services import plan_generate
 
 ANY_STAFF = None  # any signed-in member of staff, whatever the role
 C = Capability
@@ -95,23 +96,23 @@ PAGES = [
         method="POST",
     ),
     Route(
-        "consultations:plan_generate",
+        "plans:generate",
         "/patients/{patient}/consultations/{consultation}/plans/generate/",
         C.EDIT_CLINICAL,
         method="POST",
     ),
     Route(
-        "consultations:plan",
+        "plans:detail",
         "/patients/{patient}/consultations/{consultation}/plans/{plan}/",
         C.VIEW_CLINICAL,
     ),
     Route(
-        "consultations:plan_edit",
+        "plans:edit",
         "/patients/{patient}/consultations/{consultation}/plans/{plan}/edit/",
         C.EDIT_CLINICAL,
     ),
     Route(
-        "consultations:plan_print",
+        "plans:print",
         "/patients/{patient}/consultations/{consultation}/plans/{plan}/print/",
         C.VIEW_CLINICAL,
     ),
@@ -188,6 +189,8 @@ API = [
 NOT_IN_MATRIX = {
     "index": "public landing page",
     "health": "public probe for load balancers",
+    "favicon": "public redirect to the icon among the static files",
+    "ready": "public probe for load balancers (ops tests)",
     "accounts:login": "where anonymous users are sent",
     "accounts:logout": "POST only; ends the caller's own session",
     "accounts:mfa": "reached before the second factor by design",

@@ -87,6 +87,7 @@ def test_it_includes_archived_patients_on_request(
         ("1984-03-14 andy", ["Brown, Andy"]),
         ("07700 900123", ["Anderson, Alice"]),
         ("+44 7700 900", ["Anderson, Alice"]),
+        ("900123", ["Anderson, Alice"]),  # the last six digits, as the hint promises
         ("bob", []),  # site B's patient
         ("arch", []),  # archived
     ],
@@ -111,6 +112,16 @@ def test_it_explains_a_search_it_cannot_run(
     assert "“31/02/1984” is not a date: use dd/mm/yyyy" in page
     assert _names(response) == []
     assert 'value="alice 31/02/1984"' in page
+
+
+@pytest.mark.parametrize("query", ["😀", "?!", "— …"])
+def test_it_lists_nobody_for_a_search_of_only_emoji_or_punctuation(
+    client_for: ClientFor, practitioner_a: User, clinic: dict[str, Patient], query: str
+) -> None:
+    response = client_for(practitioner_a).get(URL, {"q": query})
+    page = response.content.decode()
+    assert f"“{query}” has no letters or digits to search for" in page
+    assert _names(response) == []
 
 
 def test_it_audits_one_list_event_per_page_view(

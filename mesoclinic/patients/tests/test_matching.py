@@ -75,16 +75,18 @@ LAST = matching.LAST
             "postgresql",
             "14/03/1984 07700 900",
             True,
-            "p.site_id IN (%s, %s) AND p.date_of_birth = %s AND p.search_phone::text LIKE %s",
-            (1, 2, dt.date(1984, 3, 14), "07700900%"),
+            "p.site_id IN (%s, %s) AND p.date_of_birth = %s "
+            "AND (p.search_phone::text LIKE %s OR p.search_phone_reversed::text LIKE %s)",
+            (1, 2, dt.date(1984, 3, 14), "07700900%", "00900770%"),
         ),
         (
             "sqlite",
             "14/03/1984 07700 900",
             True,
             "p.site_id IN (%s, %s) AND p.date_of_birth = %s "
-            "AND p.search_phone >= %s AND p.search_phone < %s",
-            (1, 2, "1984-03-14", "07700900", "07700900" + LAST),
+            "AND (p.search_phone >= %s AND p.search_phone < %s "
+            "OR p.search_phone_reversed >= %s AND p.search_phone_reversed < %s)",
+            (1, 2, "1984-03-14", "07700900", "07700900" + LAST, "00900770", "00900770" + LAST),
         ),
     ],
 )
@@ -151,3 +153,33 @@ def test_rows_carry_what_the_list_shows(practitioner_a: User, site_a: Site) -> N
         phone="07700 900123",
         is_archived=False,
     )
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("900123", True),  # the last six digits
+        ("0900123", True),
+        ("07700 900123", True),
+        ("077009", True),  # the first six
+        ("+44 7700 900123", True),
+        ("700900", False),  # neither start nor end
+        ("900125", False),
+    ],
+)
+def test_a_phone_term_matches_the_start_or_the_end_of_the_number(
+    practitioner_a: User, site_a: Site, query: str, found: bool
+) -> None:
+    patient = make_patient(site_a, given_name="Ann", family_name="Lee", phone="+44 7700 900123")
+    make_patient(site_a, given_name="Bo", family_name="Kay", phone="01632 960124")
+    window = patient_list(practitioner_a, query=query)
+    assert [row.id for row in window.patients] == ([patient.pk] if found else [])
+
+
+def test_the_reversed_phone_is_kept_in_step_with_the_phone(site_a: Site) -> None:
+    patient = make_patient(site_a, phone="01632 960001")
+    assert patient.search_phone_reversed == "10006923610"
+    patient.phone = "+44 7700 900123"
+    patient.save()
+    patient.refresh_from_db()
+    assert patient.search_phone_reversed == "32100900770"

@@ -101,3 +101,19 @@ def test_name_tokens_cover_each_word_its_parts_and_its_parts_joined() -> None:
 
 def test_name_tokens_ignore_punctuation_only_words() -> None:
     assert name_tokens(normalise_name("Ann - '")) == {"ann"}
+
+
+@pytest.mark.parametrize("query", ["😀", "😀 🎉", "!!!", "- / -", "…", "¿?"])
+def test_it_reports_a_search_with_nothing_to_search_for(query: str) -> None:
+    terms = parse_search(query)
+    assert terms.problems == (
+        f"“{query}” has no letters or digits to search for: type part of a name, a date of "
+        "birth or a phone number.",
+    )
+    assert not terms.is_empty
+
+
+def test_it_skips_punctuation_beside_real_terms() -> None:
+    terms = parse_search("smith - jones 😀")
+    assert terms.names == ("smith", "jones")
+    assert terms.problems == ()
