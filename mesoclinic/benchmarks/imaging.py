@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import PIL
 from PIL import Image, ImageDraw
 
 CASES = {
@@ -90,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.child:
         _child(*args.child)
         return 0
-    print(f"python {platform.python_version()}, Pillow {Image.__version__}")
+    print(f"python {platform.python_version()}, Pillow {PIL.__version__}")
     print(f"{'case':<16} {'file MB':>8} {'pixels MB':>10} {'floor MB':>9} {'clean MB':>9}")
     with tempfile.TemporaryDirectory(prefix="mesoclinic-bench-") as scratch:
         for name, (kind, mode, size) in CASES.items():
