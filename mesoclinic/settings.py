@@ -95,7 +95,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out client is refused before its password is even checked.
-    "axes.backends.AxesStandaloneBackend",
+    # django-axes' lockout, plus a limit on usernames tried from one address (spraying).
+    "mesoclinic.accounts.throttle.SprayThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Argon2id first: new and re-hashed passwords use it; PBKDF2 stays to verify older hashes.
@@ -109,6 +110,9 @@ AXES_FAILURE_LIMIT = env_int("MESOCLINIC_LOGIN_FAILURE_LIMIT", 5, min=1)
 AXES_COOLOFF_TIME = 0.25  # hours: a locked client may try again after 15 minutes
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Password spraying: failures for this many different usernames from one address within the
+# cool-off lock that address out for every username (accounts.throttle).
+LOGIN_SPRAY_LIMIT = env_int("MESOCLINIC_LOGIN_SPRAY_LIMIT", 10, min=2)
 # The locked-out page (429, Retry-After) for every sign-in form, the admin's included.
 AXES_LOCKOUT_CALLABLE = "mesoclinic.accounts.lockout.lockout_response"
 
