@@ -207,21 +207,23 @@ def _clinical_record(
     )
     held_at = timezone.now() - dt.timedelta(days=rng.randint(3, 120), hours=rng.randint(0, 6))
     consultation: Consultation = consultation_create(
-        patient=patient, practitioner=practitioner, held_at=held_at, history=history
+        patient_id=patient.pk, by=practitioner, held_at=held_at, history=history
     )
     plan: StoredPlan = plan_generate(
-        consultation=consultation, by=practitioner, start_date=held_at.date() + dt.timedelta(days=7)
+        consultation_id=consultation.pk,
+        by=practitioner,
+        start_date=held_at.date() + dt.timedelta(days=7),
     )
     if index % 4 == 0 and plan.current.get("areas"):
         plan_edit(
-            plan=plan,
+            plan_id=plan.pk,
             path="areas[0].points",
             value=40,
             reason="Treated area measured at the consultation: 40 points at 1 cm.",
             by=practitioner,
         )
     if index % 3 != 2:
-        consultation_complete(consultation=consultation, by=practitioner)
+        consultation_complete(consultation_id=consultation.pk, by=practitioner)
         _consents(patient, practitioner, scenario)
         if index % 6 == 0:
             _photos(patient, practitioner, held_at.date(), today)

@@ -54,6 +54,20 @@ class Evidence(StrEnum):
     NONE = "none"
 
 
+class Effect(StrEnum):
+    """What the evidence found for an option, most favourable first (the order ranks alternatives).
+
+    ``improved``: a benefit shown (against control, sham or baseline); ``comparable``: no
+    difference from an active treatment; ``not_significant``: no significant benefit against
+    control; ``not_established``: no clinical trial found.
+    """
+
+    IMPROVED = "improved"
+    COMPARABLE = "comparable"
+    NOT_SIGNIFICANT = "not_significant"
+    NOT_ESTABLISHED = "not_established"
+
+
 class Layer(StrEnum):
     SUPERFICIAL_DERMIS = "superficial_dermis"
     MID_DERMIS = "mid_dermis"
@@ -156,6 +170,7 @@ class Alternative:
     note: str
     sources: tuple[str, ...]
     prescription_only: bool = False
+    effect: Effect = Effect.NOT_ESTABLISHED
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,8 @@ _IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # fromisoformat alone also takes "20270111" and week dates; the contract says YYYY-MM-DD.
 _ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SHOW_LIMIT: Final = 60
+_CUTOFF: Final = 0.6
+_SUBSTANCE_CUTOFF: Final = 0.85
 
 
 def parse_batch(data: object, knowledge: Knowledge) -> tuple[PlanRequest, ...] | PlanRequest:
@@ -156,7 +158,7 @@ class _Parser:
             fields.get("medications", []), _key(path, "medications"), "medication", k.medications
         )
         allergies = self.codes(
-            fields.get("allergies", []), _key(path, "allergies"), "substance", k.substances
+            fields.get("allergies", []), _key(path, "allergies"), "substance", k.allergy_codes()
         )
         fear = self.choice(
             fields.get("needle_fear", NeedleFear.NONE.value),
@@ -331,7 +333,10 @@ class _Parser:
             self.fail(path, f"must be a {kind} code (a string), got {_show(value)}")
             return None
         if value not in known:
-            self.fail(path, f"unknown {kind} {_show(value)}{_hint(value, known)}")
+            # A near spelling of one substance is often another substance (hyaluronic acid,
+            # hyaluronidase): for substance codes only a close match is offered.
+            cutoff = _SUBSTANCE_CUTOFF if kind == "substance" else _CUTOFF
+            self.fail(path, f"unknown {kind} {_show(value)}{_hint(value, known, cutoff=cutoff)}")
             return None
         return value
 
@@ -381,11 +386,26 @@ def _label(path: str) -> str:
     return path or "request"
 
 
-def _hint(value: object, candidates: Collection[str]) -> str:
-    if not isinstance(value, str):
+def _hint(value: object, candidates: Collection[str], *, cutoff: float = 0.6) -> str:
+    """The nearest candidate, preferring what the typed text is part of or starts with.
+
+    In order: the shortest code that starts with the text ("lido" -> "lidocaine"), the shortest
+    that contains it, the longest code the text starts with ("hyaluronic_acid_crosslinked" ->
+    "hyaluronic_acid"), and only then a spelling match above ``cutoff``.
+    """
+    if not isinstance(value, str) or not value:
         return ""
-    matches = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean {_show(matches[0])}?)" if matches else ""
+    folded = value.lower()
+    ordered = sorted(candidates, key=lambda code: (len(code), code))
+    match = (
+        next((c for c in ordered if c.startswith(folded)), None)
+        or next((c for c in ordered if folded in c), None)
+        or next((c for c in reversed(ordered) if folded.startswith(c)), None)
+    )
+    if match is None:
+        close = difflib.get_close_matches(value, list(candidates), n=1, cutoff=cutoff)
+        match = close[0] if close else None
+    return f" (did you mean {_show(match)}?)" if match else ""
 
 
 def _show(value: object) -> str:

@@ -26,6 +26,8 @@ class Screening:
     patient_findings: tuple[Finding, ...]
     substance_rules: tuple[Rule, ...]
     withheld: frozenset[str]
+    allergens: frozenset[str]
+    """Substance codes the patient is allergic to, allergy classes expanded to their members."""
     infected_zones: tuple[str, ...]
     infection_rule: Rule | None
     turned_away: bool
@@ -66,6 +68,7 @@ def screen(patient: Patient, knowledge: Knowledge) -> Screening:
         patient_findings=tuple(findings),
         substance_rules=tuple(substance_rules),
         withheld=withheld,
+        allergens=knowledge.allergens(patient.allergies),
         infected_zones=infected if infection_rule is not None else (),
         infection_rule=infection_rule,
         turned_away=turned_away,

@@ -18,6 +18,7 @@ from pydantic import ConfigDict, Field
 
 from mesoclinic.planning.knowledge_model import Knowledge
 from mesoclinic.planning.model import (
+    Effect,
     Evidence,
     Layer,
     Severity,
@@ -53,7 +54,7 @@ class PatientSchema(_Strict):
     conditions: list[str] = _codes("Condition codes.")
     active_skin_infection_zones: list[str] = _codes("Zone codes with an active skin infection.")
     medications: list[str] = _codes("Medication codes.")
-    allergies: list[str] = _codes("Substance codes the patient is allergic to.")
+    allergies: list[str] = _codes("Substance or substance-class codes the patient is allergic to.")
     needle_fear: Literal["none", "mild", "severe"] = "none"
 
 
@@ -93,6 +94,7 @@ class AlternativeSchema(_Strict):
     for_concerns: list[str]
     prescription_only: bool = Field(description="A prescription-only medicine: not named publicly.")
     evidence: Evidence
+    effect: Effect = Field(description="What the evidence found; the list is ranked by it.")
     note: str
     sources: list[str]
 
@@ -230,7 +232,7 @@ def request_body(knowledge: Knowledge) -> dict[str, Any]:
     zones = list(knowledge.zones)
     patient["conditions"]["items"]["enum"] = list(knowledge.conditions)
     patient["medications"]["items"]["enum"] = list(knowledge.medications)
-    patient["allergies"]["items"]["enum"] = list(knowledge.substances)
+    patient["allergies"]["items"]["enum"] = list(knowledge.allergy_codes())
     patient["active_skin_infection_zones"]["items"]["enum"] = zones
     concern_request["zones"]["items"]["enum"] = zones
     concern_request["concern"]["enum"] = list(knowledge.concerns)

@@ -19,6 +19,7 @@ from mesoclinic.consultations import planning_adapter
 from mesoclinic.consultations.selectors import consultation_get_for_user
 from mesoclinic.consultations.views import render_detail
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.http import staff
 from mesoclinic.plans import selectors, services
 from mesoclinic.plans.display import path_label, plan_display, show_value
 from mesoclinic.plans.forms import PlanEditForm, PlanGenerateForm
@@ -29,7 +30,7 @@ from mesoclinic.plans.models import StoredPlan
 @require_POST
 def plan_generate(request: HttpRequest, patient_id: int, consultation_id: int) -> HttpResponse:
     consultation = consultation_get_for_user(
-        request.user,  # type: ignore[arg-type]
+        staff(request),
         consultation_id,
         patient_id=patient_id,
         capability=Capability.EDIT_CLINICAL,
@@ -39,8 +40,9 @@ def plan_generate(request: HttpRequest, patient_id: int, consultation_id: int) -
     if form.is_valid():
         try:
             plan = services.plan_generate(
-                consultation=consultation,
-                by=request.user,  # type: ignore[arg-type]
+                by=staff(request),
+                consultation_id=consultation.pk,
+                patient_id=patient_id,
                 start_date=form.cleaned_data["start_date"],
             )
         except Invalid as error:
@@ -57,7 +59,7 @@ def plan_detail(
     request: HttpRequest, patient_id: int, consultation_id: int, plan_id: int
 ) -> HttpResponse:
     plan = selectors.plan_get_for_user(
-        request.user,  # type: ignore[arg-type]
+        staff(request),
         plan_id,
         consultation_id=consultation_id,
         patient_id=patient_id,
@@ -71,7 +73,7 @@ def plan_edit(
     request: HttpRequest, patient_id: int, consultation_id: int, plan_id: int
 ) -> HttpResponse:
     plan = selectors.plan_get_for_user(
-        request.user,  # type: ignore[arg-type]
+        staff(request),
         plan_id,
         consultation_id=consultation_id,
         patient_id=patient_id,
@@ -87,11 +89,13 @@ def plan_edit(
         if form.is_valid():
             try:
                 services.plan_edit(
-                    plan=plan,
+                    by=staff(request),
+                    plan_id=plan.pk,
+                    consultation_id=consultation_id,
+                    patient_id=patient_id,
                     path=form.cleaned_data["path"],
                     value=form.cleaned_data["typed_value"],
                     reason=form.cleaned_data["reason"],
-                    by=request.user,  # type: ignore[arg-type]
                 )
             except Invalid as error:
                 form.add_service_errors(error.errors)
@@ -118,7 +122,7 @@ def plan_print(
     request: HttpRequest, patient_id: int, consultation_id: int, plan_id: int
 ) -> HttpResponse:
     plan = selectors.plan_get_for_user(
-        request.user,  # type: ignore[arg-type]
+        staff(request),
         plan_id,
         consultation_id=consultation_id,
         patient_id=patient_id,

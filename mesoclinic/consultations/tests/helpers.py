@@ -43,8 +43,8 @@ def make_consultation(
 ) -> Consultation:
     with acting_as(practitioner):
         return services.consultation_create(
-            patient=patient,
-            practitioner=practitioner,
+            patient_id=patient.pk,
+            by=practitioner,
             held_at=held_at,
             history=history(**overrides),
         )
@@ -52,7 +52,7 @@ def make_consultation(
 
 def make_plan(consultation: Consultation, by: User, **kwargs: Any) -> StoredPlan:
     with acting_as(by):
-        return plan_services.plan_generate(consultation=consultation, by=by, **kwargs)
+        return plan_services.plan_generate(consultation_id=consultation.pk, by=by, **kwargs)
 
 
 def url(

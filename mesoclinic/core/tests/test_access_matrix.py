@@ -236,12 +236,12 @@ def world(
     settings.MEDIA_ROOT = str(tmp_path)
     with acting_as(practitioner_a):
         consultation = consultation_create(
-            patient=patient_a,
-            practitioner=practitioner_a,
+            patient_id=patient_a.pk,
+            by=practitioner_a,
             held_at=timezone.now(),
             history=History(concerns=[{"concern": "skin_quality", "zones": ["cheeks"]}]),
         )
-        plan = plan_generate(consultation=consultation, by=practitioner_a)
+        plan = plan_generate(consultation_id=consultation.pk, by=practitioner_a)
         template: ConsentTemplate = consent_template_publish(
             by=practitioner_a, treatment="mesotherapy_face", title="Face", body="Risks..."
         )

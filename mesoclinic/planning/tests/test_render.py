@@ -41,6 +41,7 @@ EXPECTED = {
             "for_concerns": ["pigmentation"],
             "prescription_only": False,
             "evidence": "RCT",
+            "effect": "not_established",
             "note": "Applied at home.",
             "sources": ["T3"],
         }
