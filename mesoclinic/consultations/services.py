@@ -54,6 +54,31 @@ class History:
 
 
 _HISTORY_FIELDS = tuple(History.__dataclass_fields__)
+# Old paper records may be entered late; nothing is held more than a year ahead. Outside these
+# bounds a date is a typing slip, and near year 1 or 9999 a UTC offset would overflow the
+# conversion every later step makes.
+EARLIEST_HELD_AT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+MAX_DAYS_AHEAD = 366
+
+
+def _check_held_at(held_at: dt.datetime) -> None:
+    """``Invalid`` naming ``held_at`` unless it is aware and within the bounds above.
+
+    Compared as aware values, which never converts (and so never overflows) the input.
+    """
+    shown = held_at.isoformat()
+    if timezone.is_naive(held_at):
+        raise Invalid({"held_at": [f"held_at: give a UTC offset, got {shown!r}"]})
+    latest = timezone.now() + dt.timedelta(days=MAX_DAYS_AHEAD)
+    if not EARLIEST_HELD_AT <= held_at <= latest:
+        raise Invalid(
+            {
+                "held_at": [
+                    f"held_at: {shown!r} is out of range; give a date from "
+                    f"{EARLIEST_HELD_AT:%Y-%m-%d} to {latest:%Y-%m-%d}"
+                ]
+            }
+        )
 
 
 def consultation_create(
@@ -72,6 +97,7 @@ def consultation_create(
         object_type="consultation",
         action=Action.CREATE,
     )
+    _check_held_at(held_at)
     # The write in one transaction; the access check before it, so a refusal's audit row stays.
     with transaction.atomic():
         consultation = Consultation(
@@ -108,6 +134,7 @@ def consultation_update(
     # The write in one transaction; the access check before it, so a refusal's audit row stays.
     with transaction.atomic():
         consultation_require_draft(consultation)
+        _check_held_at(held_at)
         before = {name: getattr(consultation, name) for name in (*_HISTORY_FIELDS, "held_at")}
         consultation.held_at = held_at
         _assign(consultation, history)

@@ -27,7 +27,14 @@ from mesoclinic.planning.model import (
     Technique,
     Verdict,
 )
-from mesoclinic.planning.request import MAX_AGE, MAX_REQUESTS, MAX_WEIGHT_KG, MIN_AGE, MIN_WEIGHT_KG
+from mesoclinic.planning.request import (
+    MAX_AGE,
+    MAX_REQUESTS,
+    MAX_WEEKS,
+    MAX_WEIGHT_KG,
+    MIN_AGE,
+    MIN_WEIGHT_KG,
+)
 from mesoclinic.plans.prescribing import prescription_only_substances
 
 
@@ -58,6 +65,12 @@ class PatientSchema(_Strict):
     medications: list[str] = _codes("Medication codes.")
     allergies: list[str] = _codes("Substance or substance-class codes the patient is allergic to.")
     needle_fear: Literal["none", "mild", "severe"] = "none"
+    prior_treatment_zones: list[str] = _codes("Zone codes with prior surgery or treatment.")
+    weeks_since_laser: int | None = Field(default=None, ge=0, le=MAX_WEEKS)
+    weeks_since_facial_surgery: int | None = Field(default=None, ge=0, le=MAX_WEEKS)
+    weeks_since_isotretinoin: int | None = Field(
+        default=None, ge=0, le=MAX_WEEKS, description="Since it was stopped; null: never taken."
+    )
 
 
 class ConcernRequestSchema(_Strict):
@@ -236,6 +249,7 @@ def request_body(knowledge: Knowledge) -> dict[str, Any]:
     patient["medications"]["items"]["enum"] = list(knowledge.medications)
     patient["allergies"]["items"]["enum"] = list(knowledge.allergy_codes())
     patient["active_skin_infection_zones"]["items"]["enum"] = zones
+    patient["prior_treatment_zones"]["items"]["enum"] = zones
     concern_request["zones"]["items"]["enum"] = zones
     concern_request["concern"]["enum"] = list(knowledge.concerns)
     return {

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from mesoclinic.accounts.models import User
 
 MAX_REASON = 2_000
+MAX_START_AHEAD = dt.timedelta(days=366)
 
 
 def plan_generate(
@@ -66,6 +67,12 @@ def plan_generate(
             errors["start_date"] = [
                 f"start_date: the first visit cannot be before the consultation ({held_on}), "
                 f"got {start_date.isoformat()}"
+            ]
+        elif start_date is not None and start_date > held_on + MAX_START_AHEAD:
+            # A typing slip; and a course from a date near 9999 would run past the calendar.
+            errors["start_date"] = [
+                f"start_date: the first visit must be within {MAX_START_AHEAD.days} days of "
+                f"the consultation ({held_on}), got {start_date.isoformat()}"
             ]
         if errors:
             raise Invalid(errors)
