@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from mesoclinic.audit.models import Action
 from mesoclinic.audit.services import audit_record
 from mesoclinic.consent.selectors import photo_consent_current
 from mesoclinic.core.errors import Invalid, invalid_from
+from mesoclinic.core.time import today_in
 from mesoclinic.patients.selectors import patient_get_for_write
 from mesoclinic.photos.imaging import CleanImage, ImageRejected, clean_image, read_limited
 from mesoclinic.photos.models import Angle, Photo
@@ -134,7 +134,7 @@ def _field_errors(
     if taken_on is None:
         errors["taken_on"] = ["Date taken: no date given; enter the day the photo was taken."]
     else:
-        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(patient.site.time_zone))
+        today = today_in(patient.site.zone)
         if taken_on > today:
             errors["taken_on"] = [
                 f"Date taken: {taken_on:%d %b %Y} is in the future (today is {today:%d %b %Y})."

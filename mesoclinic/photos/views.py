@@ -7,8 +7,6 @@ sniffing the content type or caching it.
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -73,7 +71,7 @@ def upload(request: HttpRequest, patient_id: int) -> HttpResponse:
         context = photo_upload_form_for_user(user, patient_id)
     else:
         context = photo_upload_form_for_user(user, patient_id)
-        zone = zoneinfo.ZoneInfo(context.patient.site.time_zone)
+        zone = context.patient.site.zone
         form = UploadPhotoForm(initial={"taken_on": timezone.localdate(timezone=zone)})
     return render(
         request,
