@@ -1,6 +1,7 @@
 """The HTTP API, version 1: one NinjaAPI, one router per area, all under ``/api/v1/``.
 
-The OpenAPI UI is served at ``/api/v1/docs`` and the schema at ``/api/v1/openapi.json``.
+The OpenAPI UI is served at ``/api/v1/docs`` and the schema at ``/api/v1/openapi.json``, in
+production to signed-in staff only (``accounts.api_docs``).
 Every error is one envelope, ``core.schemas.ErrorOut``: ``{"error": "...", "fields": {...}}``.
 Domain errors answer 404, 403, 409 or 422; the framework's own refusals use the same envelope:
 a body or parameter that does not parse (422, ``fields`` naming each path and the value sent),
@@ -16,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError, ValidationErrorContext
 
+from mesoclinic.accounts.api_docs import docs_for_staff
 from mesoclinic.consent.api import router as consent_router
 from mesoclinic.consultations.api import router as consultations_router
 from mesoclinic.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -71,7 +73,14 @@ def _shown(value: object) -> str:
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
 
 
-api = MesoclinicAPI(title="Mesoclinic API", version="1", docs_url="/docs", urls_namespace="api-1")
+api = MesoclinicAPI(
+    title="Mesoclinic API",
+    version="1",
+    docs_url="/docs",
+    urls_namespace="api-1",
+    # In production, behind sign-in (both factors): see accounts.api_docs.
+    docs_decorator=docs_for_staff,
+)
 api.add_router("/plans", plans_router)
 api.add_router("/patients", patients_router)
 api.add_router("/consultations", consultations_router)

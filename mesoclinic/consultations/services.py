@@ -55,6 +55,31 @@ class History:
 
 
 _HISTORY_FIELDS = tuple(History.__dataclass_fields__)
+# Old paper records may be entered late; nothing is held more than a year ahead. Outside these
+# bounds a date is a typing slip, and near year 1 or 9999 a UTC offset would overflow the
+# conversion every later step makes.
+EARLIEST_HELD_AT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+MAX_DAYS_AHEAD = 366
+
+
+def _check_held_at(held_at: dt.datetime) -> None:
+    """``Invalid`` naming ``held_at`` unless it is aware and within the bounds above.
+
+    Compared as aware values, which never converts (and so never overflows) the input.
+    """
+    shown = held_at.isoformat()
+    if timezone.is_naive(held_at):
+        raise Invalid({"held_at": [f"held_at: give a UTC offset, got {shown!r}"]})
+    latest = timezone.now() + dt.timedelta(days=MAX_DAYS_AHEAD)
+    if not EARLIEST_HELD_AT <= held_at <= latest:
+        raise Invalid(
+            {
+                "held_at": [
+                    f"held_at: {shown!r} is out of range; give a date from "
+                    f"{EARLIEST_HELD_AT:%Y-%m-%d} to {latest:%Y-%m-%d}"
+                ]
+            }
+        )
 
 
 def consultation_create(
@@ -73,6 +98,7 @@ def consultation_create(
         object_type="consultation",
         action=Action.CREATE,
     )
+    _check_held_at(held_at)
     # The write in one transaction; the access check before it, so a refusal's audit row stays.
     with transaction.atomic():
         consultation = Consultation(
@@ -109,6 +135,7 @@ def consultation_update(
     # The write in one transaction; the access check before it, so a refusal's audit row stays.
     with transaction.atomic():
         consultation_require_draft(consultation)
+        _check_held_at(held_at)
         before = {name: getattr(consultation, name) for name in (*_HISTORY_FIELDS, "held_at")}
         consultation.held_at = held_at
         _assign(consultation, history)
@@ -131,12 +158,16 @@ def consultation_complete(
 ) -> Consultation:
     """Mark a draft completed: from then on it, and its plans, no longer change.
 
+    Refused (``Invalid`` on ``plan``) while the consultation's newest plan holds a
+    prescription-only medicine that no prescriber has signed yet.
+
     Fetched through ``consultation_get_for_write``, as ``consultation_update``.
     """
     consultation = consultation_get_for_write(by, consultation_id, patient_id=patient_id)
     # The write in one transaction; the access check before it, so a refusal's audit row stays.
     with transaction.atomic():
         consultation_require_draft(consultation)
+        _require_signed_plan(consultation)
         consultation.status = Status.COMPLETED
         consultation.completed_at = timezone.now()
         _validate(consultation)
@@ -172,6 +203,28 @@ def consultation_require_draft(consultation: Consultation) -> None:
                 "status": [
                     f"status: consultation {consultation.pk} is {consultation.status}; a "
                     "completed consultation and its plans no longer change"
+                ]
+            }
+        )
+
+
+def _require_signed_plan(consultation: Consultation) -> None:
+    # Imported here: plans builds on consultations, not the other way round, at import time.
+    from mesoclinic.plans.models import PlanStatus, StoredPlan
+
+    latest = (
+        StoredPlan.objects.filter(consultation=consultation)
+        .order_by("-created_at", "-id")
+        .only("pk", "status")
+        .first()
+    )
+    if latest is not None and latest.status == PlanStatus.AWAITING_PRESCRIBER:
+        raise Invalid(
+            {
+                "plan": [
+                    f"plan: plan {latest.pk} contains prescription-only medicines and awaits a "
+                    "prescriber's signature; a prescriber must review and sign it before the "
+                    "consultation is completed"
                 ]
             }
         )

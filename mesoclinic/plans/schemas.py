@@ -16,6 +16,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from mesoclinic.planning.knowledge import default_knowledge
 from mesoclinic.planning.knowledge_model import Knowledge
 from mesoclinic.planning.model import (
     Effect,
@@ -34,6 +35,7 @@ from mesoclinic.planning.request import (
     MIN_AGE,
     MIN_WEIGHT_KG,
 )
+from mesoclinic.plans.prescribing import prescription_only_substances
 
 
 class _Strict(Schema):
@@ -315,4 +317,20 @@ class StoredPlanOut(Schema):
     request: dict[str, Any]
     engine_output: dict[str, Any] = Field(description="The engine's plan, never changed.")
     current: dict[str, Any] = Field(description="The engine's plan with the edits applied.")
+    status: Literal["ready", "awaiting_prescriber", "signed"] = Field(
+        description=(
+            "ready: no prescription-only medicine; awaiting_prescriber: a prescriber must sign "
+            "it before it is used or the consultation completed; signed."
+        )
+    )
+    prescription_only: list[str] = Field(
+        description="Codes of the plan's prescription-only substances."
+    )
+    signed_by_id: int | None
+    signed_at: dt.datetime | None
+    signer_registration: str = Field(description="The prescriber's registration number.")
     edits: list[PlanEditOut]
+
+    @staticmethod
+    def resolve_prescription_only(plan: Any) -> list[str]:
+        return prescription_only_substances(plan.current, default_knowledge())

@@ -6,20 +6,21 @@ import pytest
 from django.test import Client
 
 from mesoclinic.accounts.models import User
+from mesoclinic.conftest import verified_client
 from mesoclinic.consent.tests.factories import api_client
 from mesoclinic.patients.models import Patient
 
 
-def test_it_serves_the_openapi_schema(client: Client) -> None:
-    response = client.get("/api/v1/openapi.json")
+def test_it_serves_the_openapi_schema(receptionist_a: User) -> None:
+    response = verified_client(receptionist_a).get("/api/v1/openapi.json")
     assert response.status_code == 200
     schema = response.json()
     assert schema["info"] == {"title": "Mesoclinic API", "version": "1", "description": ""}
     assert schema["openapi"].startswith("3.")
 
 
-def test_it_serves_the_docs_from_its_own_static_files(client: Client) -> None:
-    response = client.get("/api/v1/docs")
+def test_it_serves_the_docs_from_its_own_static_files(receptionist_a: User) -> None:
+    response = verified_client(receptionist_a).get("/api/v1/docs")
     assert response.status_code == 200
     html = response.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
@@ -100,9 +101,9 @@ def test_it_answers_a_request_without_a_token_with_the_envelope(client: Client) 
 
 
 def test_the_openapi_document_refuses_unknown_fields_in_every_request_body(
-    client: Client,
+    receptionist_a: User,
 ) -> None:
-    schema = client.get("/api/v1/openapi.json").json()
+    schema = verified_client(receptionist_a).get("/api/v1/openapi.json").json()
     components = schema["components"]["schemas"]
     bodies = []
     for path, operations in schema["paths"].items():
@@ -120,8 +121,8 @@ def test_the_openapi_document_refuses_unknown_fields_in_every_request_body(
         assert body.get("additionalProperties") is False, (method, path)
 
 
-def test_the_openapi_document_gives_every_error_the_one_envelope(client: Client) -> None:
-    schema = client.get("/api/v1/openapi.json").json()
+def test_the_openapi_document_gives_every_error_the_one_envelope(receptionist_a: User) -> None:
+    schema = verified_client(receptionist_a).get("/api/v1/openapi.json").json()
     components = schema["components"]["schemas"]
     assert set(components["ErrorOut"]["properties"]) == {"error", "fields"}
     for path, operations in schema["paths"].items():
