@@ -270,6 +270,8 @@ class Visit:
     volume_ml: float | None
     lidocaine_mg: float | None
     lidocaine_max_mg: float | None
+    lidocaine_max_ml: float | None = None
+    """The ceiling as mL of the anaesthetic at its strength; None without lidocaine or weight."""
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,7 @@ def _visit(visit: Visit) -> JsonDict:
         "volume_ml": visit.volume_ml,
         "lidocaine_mg": visit.lidocaine_mg,
         "lidocaine_max_mg": visit.lidocaine_max_mg,
+        "lidocaine_max_ml": visit.lidocaine_max_ml,
     }
 
 

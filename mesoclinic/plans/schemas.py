@@ -183,6 +183,9 @@ class VisitSchema(_Strict):
     volume_ml: float | None
     lidocaine_mg: float | None
     lidocaine_max_mg: float | None
+    lidocaine_max_ml: float | None = Field(
+        description="The ceiling as mL of the anaesthetic at its strength (1%: 10 mg/mL)."
+    )
 
 
 class SourceSchema(_Strict):

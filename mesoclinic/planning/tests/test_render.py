@@ -122,6 +122,7 @@ EXPECTED = {
             "volume_ml": 1.0,
             "lidocaine_mg": 0.0,
             "lidocaine_max_mg": 300.0,
+            "lidocaine_max_ml": None,
         },
         {
             "day": 29,
@@ -130,6 +131,7 @@ EXPECTED = {
             "volume_ml": None,
             "lidocaine_mg": None,
             "lidocaine_max_mg": None,
+            "lidocaine_max_ml": None,
         },
     ],
     "sources": {
