@@ -258,6 +258,8 @@ class Course:
     maintenance: Maintenance
     note: str
     sources: tuple[str, ...]
+    session_days: tuple[int, ...] = ()
+    """Days from the first session on which the sessions fall, where a source fixes them."""
 
 
 @dataclass(frozen=True)

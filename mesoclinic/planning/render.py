@@ -149,6 +149,7 @@ def _course(course: Course) -> JsonDict:
         "zones": list(course.zones),
         "sessions": course.sessions,
         "interval_days": course.interval_days,
+        "session_days": list(course.session_days),
         "maintenance": {
             "review_after_weeks": maintenance.review_after_weeks,
             "evidence": maintenance.evidence.value,

@@ -99,9 +99,11 @@ def _courses(areas: tuple[Area, ...], protocols: Mapping[str, Protocol]) -> tupl
                     [
                         *protocol.sessions.sources,
                         *protocol.interval_days.sources,
+                        *protocol.session_weeks_sources,
                         *cited(*notes),
                     ]
                 ),
+                session_days=tuple(7 * w for w in protocol.session_weeks or ()),
             )
         )
     return tuple(courses)
@@ -111,6 +113,9 @@ def _session_days(courses: tuple[Course, ...]) -> dict[str, tuple[int, ...]]:
     """Days (from the start) on which each protocol's sessions fall."""
     days = {}
     for course in courses:
+        if course.session_days:  # a source fixes the weeks (an irregular schedule)
+            days[course.protocol] = course.session_days
+            continue
         sessions = course.sessions or 1  # no sourced course: plan the first session only
         interval = course.interval_days
         days[course.protocol] = tuple(k * interval for k in range(sessions)) if interval else (0,)

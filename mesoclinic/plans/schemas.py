@@ -171,6 +171,9 @@ class CourseSchema(_Strict):
     zones: list[str]
     sessions: int | None
     interval_days: int | None
+    session_days: list[int] = Field(
+        description="Days from the first session where a source fixes them; empty otherwise."
+    )
     maintenance: MaintenanceSchema
     note: str
     sources: list[str]

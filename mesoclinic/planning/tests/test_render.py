@@ -104,6 +104,7 @@ EXPECTED = {
             "zones": ["cheeks"],
             "sessions": 3,
             "interval_days": 28,
+            "session_days": [],
             "maintenance": {
                 "review_after_weeks": 12,
                 "evidence": "expert_opinion",
