@@ -72,4 +72,5 @@ def test_it_runs_the_planning_benchmark_with_its_floor(capsys: pytest.CaptureFix
 
 def test_it_names_the_benchmarks_when_none_is_given(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench"]) == 2
-    assert capsys.readouterr().err == "usage: mesoclinic bench {planning,search,pages,crash} [options]\n"
+    usage = "usage: mesoclinic bench {planning,search,pages,crash} [options]\n"
+    assert capsys.readouterr().err == usage
