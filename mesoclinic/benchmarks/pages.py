@@ -1,4 +1,5 @@
 """Patient pages under load: authenticated and audited, beside a bare endpoint of the same stack.
+
 Serves the app with ``mesoclinic serve`` (gunicorn, production settings, a scratch database with
 ``--patients`` patients) and loads it with wrk from 16 connections. Each page is fetched as a
 signed-in receptionist whose second factor is passed: the list, a search and a patient's page,
