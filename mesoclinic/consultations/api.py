@@ -115,3 +115,18 @@ def plan_edit(request: HttpRequest, plan_id: int, payload: PlanEditIn) -> Status
         reason=payload.reason,
     )
     return Status(201, edit)
+
+
+@router.post(
+    "/plans/{plan_id}/signature",
+    response={201: StoredPlanOut, **_ERRORS},
+    summary="Sign a plan as its prescriber",
+)
+def plan_sign(request: HttpRequest, plan_id: int) -> Status[StoredPlan]:
+    """A prescriber signs a plan that awaits one (it contains prescription-only medicines).
+
+    Records who, when and their registration number. 403: the caller is not a prescriber;
+    422: the plan does not await a prescriber; 409: the patient is archived.
+    """
+    plan = plan_services.plan_sign(by=staff(request), plan_id=plan_id)
+    return Status(201, plan_selectors.plan_with_edits(plan))

@@ -158,12 +158,16 @@ def consultation_complete(
 ) -> Consultation:
     """Mark a draft completed: from then on it, and its plans, no longer change.
 
+    Refused (``Invalid`` on ``plan``) while the consultation's newest plan holds a
+    prescription-only medicine that no prescriber has signed yet.
+
     Fetched through ``consultation_get_for_write``, as ``consultation_update``.
     """
     consultation = consultation_get_for_write(by, consultation_id, patient_id=patient_id)
     # The write in one transaction; the access check before it, so a refusal's audit row stays.
     with transaction.atomic():
         consultation_require_draft(consultation)
+        _require_signed_plan(consultation)
         consultation.status = Status.COMPLETED
         consultation.completed_at = timezone.now()
         _validate(consultation)
@@ -199,6 +203,28 @@ def consultation_require_draft(consultation: Consultation) -> None:
                 "status": [
                     f"status: consultation {consultation.pk} is {consultation.status}; a "
                     "completed consultation and its plans no longer change"
+                ]
+            }
+        )
+
+
+def _require_signed_plan(consultation: Consultation) -> None:
+    # Imported here: plans builds on consultations, not the other way round, at import time.
+    from mesoclinic.plans.models import PlanStatus, StoredPlan
+
+    latest = (
+        StoredPlan.objects.filter(consultation=consultation)
+        .order_by("-created_at", "-id")
+        .only("pk", "status")
+        .first()
+    )
+    if latest is not None and latest.status == PlanStatus.AWAITING_PRESCRIBER:
+        raise Invalid(
+            {
+                "plan": [
+                    f"plan: plan {latest.pk} contains prescription-only medicines and awaits a "
+                    "prescriber's signature; a prescriber must review and sign it before the "
+                    "consultation is completed"
                 ]
             }
         )

@@ -35,7 +35,7 @@ from mesoclinic.patients.models import Patient
 from mesoclinic.patients.services import PatientDetails, patient_create
 from mesoclinic.photos.services import photo_upload
 from mesoclinic.plans.models import StoredPlan
-from mesoclinic.plans.services import plan_edit, plan_generate
+from mesoclinic.plans.services import plan_edit, plan_generate, plan_sign
 
 GIVEN = [
     "Amelia", "Olivia", "Isla", "Ava", "Mia", "Sophia", "Grace", "Lily", "Freya", "Emily",
@@ -156,7 +156,7 @@ def _seed(password: str) -> list[DemoStaff]:
         if index % 5 == 4:
             continue  # some patients are only registered: an enquiry, no consultation yet
         with acting_as(practitioner):
-            _clinical_record(rng, patient, practitioner, consulted, today)
+            _clinical_record(rng, patient, practitioner, team[site.code][1], consulted, today)
         consulted += 1
     return [_described(u) for u in User.objects.filter(username__contains=".")]
 
@@ -191,7 +191,12 @@ def _patient(rng: random.Random, actor: User, site: Site) -> Patient:
 
 
 def _clinical_record(
-    rng: random.Random, patient: Patient, practitioner: User, index: int, today: dt.date
+    rng: random.Random,
+    patient: Patient,
+    practitioner: User,
+    prescriber: User,
+    index: int,
+    today: dt.date,
 ) -> None:
     scenario = SCENARIOS[index % len(SCENARIOS)]
     weight = scenario.get("weight")
@@ -223,6 +228,10 @@ def _clinical_record(
             by=practitioner,
         )
     if index % 3 != 2:
+        if plan.awaits_prescriber:
+            # The site's doctor reviews and signs what a nurse drafted (or their own plan).
+            with acting_as(prescriber):
+                plan_sign(by=prescriber, plan_id=plan.pk)
         consultation_complete(consultation_id=consultation.pk, by=practitioner)
         _consents(patient, practitioner, scenario)
         if index % 6 == 0:

@@ -211,6 +211,8 @@ def _choose_substances(
 
 def excluded_for(substance: Substance, patient: Patient) -> bool:
     """True when a label exclusion of ``substance`` (pregnancy, ...) applies to ``patient``."""
+    if not substance.excluded_if:
+        return False
     states = {
         "pregnant": patient.pregnant,
         "breastfeeding": patient.breastfeeding,

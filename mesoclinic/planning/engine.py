@@ -140,7 +140,7 @@ def _alternatives(request: PlanRequest, knowledge: Knowledge, screening: Screeni
     withholds it names the option in ``alternatives_allowed``; a finding says which and why. A
     substance rule that only cautions qualifies the option's note instead.
 
-    Ranking (docs/decisions/0020-alternatives-screened-and-ranked.md): effect found, then
+    Ranking (docs/decisions/0023-alternatives-screened-and-ranked.md): effect found, then
     evidence level, then needle-free first, then not prescription-only, then file order. For a
     patient who fears needles, needle-free options come first of all.
     """

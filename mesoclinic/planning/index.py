@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mesoclinic.planning.knowledge_model import DeclinedUse, Knowledge, Protocol
+from mesoclinic.planning.model import SubstanceRole
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class KnowledgeIndex:
     """(concern, zone) -> the protocols for it, in order of preference (file order)."""
     declined_uses: Mapping[tuple[str, str], DeclinedUse]
     zone_rank: Mapping[str, int]
+    capped_anaesthetics: frozenset[str]
+    """Anaesthetics whose dose is capped per visit (those with a sourced mg per mL)."""
     memo: dict[Any, Any] = field(default_factory=dict)
     """Results of pure functions of this knowledge (e.g. an area for given inputs), bounded."""
 
@@ -48,6 +51,11 @@ def knowledge_index(knowledge: Knowledge) -> KnowledgeIndex:
         by_pair=_by_pair(knowledge.protocols),
         declined_uses={(d.concern, z): d for d in knowledge.declined_uses for z in d.zones},
         zone_rank={code: i for i, code in enumerate(knowledge.zones)},
+        capped_anaesthetics=frozenset(
+            code
+            for code, substance in knowledge.substances.items()
+            if substance.role is SubstanceRole.ANAESTHETIC and substance.mg_per_ml is not None
+        ),
     )
     if len(_CACHE) > 16:  # tests build many knowledge doubles; production has one
         _CACHE.clear()

@@ -76,9 +76,17 @@ SOURCE_QUALITIES = frozenset(
     {"peer_reviewed", "label", "consensus", "regulator", "secondary", "low", "vendor"}
 )
 PATIENT_STATES = frozenset({"pregnant", "breastfeeding", "may_become_pregnant"})
-PLAIN_TRIGGERS = ("pregnant", "breastfeeding", "weight_unknown", "infection_zone")
+PLAIN_TRIGGERS = (
+    "pregnant",
+    "breastfeeding",
+    "weight_unknown",
+    "infection_zone",
+    "prior_treatment_zone",
+)
+RECENT_EVENTS = ("laser", "facial_surgery", "isotretinoin")
 TRIGGER_FORMS = (
     *PLAIN_TRIGGERS,
+    "recent:<laser|facial_surgery|isotretinoin>:<weeks>",
     "condition:<code>",
     "medication:<code>",
     "age_under:<years>",
@@ -394,6 +402,12 @@ def _check_trigger(e: Entry, trigger: str, ctx: Context) -> None:
     elif colon and kind == "age_under":
         if not re.fullmatch(r"[0-9]+", arg) or int(arg) == 0:
             e.problem("trigger", f'age_under needs a whole number of years (got "{arg}")')
+    elif colon and kind == "recent":
+        event, _, weeks = arg.partition(":")
+        if event not in RECENT_EVENTS:
+            e.problem("trigger", unknown("event", event, RECENT_EVENTS))
+        elif not re.fullmatch(r"[0-9]+", weeks) or int(weeks) == 0:
+            e.problem("trigger", f'recent:{event} needs a whole number of weeks (got "{weeks}")')
     elif colon and kind == "needle_fear":
         if arg not in FEAR_LEVELS:
             e.problem("trigger", unknown("needle fear level", arg, FEAR_LEVELS))

@@ -143,7 +143,10 @@ class Rule:
 
     ``trigger`` is one of: ``condition:<code>``, ``medication:<code>``, ``pregnant``,
     ``breastfeeding``, ``age_under:<years>``, ``needle_fear:<level>``, ``weight_unknown``,
-    ``infection_zone``. ``applies_to_substances`` narrows a rule to plans that contain one of
+    ``infection_zone``, ``prior_treatment_zone`` (both report the zones concerned) and
+    ``recent:<event>:<weeks>`` (the event, laser, facial surgery or stopping isotretinoin, was
+    fewer than ``weeks`` weeks ago).
+    ``applies_to_substances`` narrows a rule to plans that contain one of
     those substances (and withholds them when ``withhold`` is true).
     """
 

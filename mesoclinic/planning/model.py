@@ -114,6 +114,18 @@ class Patient:
     medications: tuple[str, ...] = ()
     allergies: tuple[str, ...] = ()
     needle_fear: NeedleFear = NeedleFear.NONE
+    prior_treatment_zones: tuple[str, ...] = ()  # prior surgery or treatment in the area
+    weeks_since_laser: int | None = None  # None: no laser treatment recorded
+    weeks_since_facial_surgery: int | None = None
+    weeks_since_isotretinoin: int | None = None  # since it was stopped; None: never taken
+
+    def weeks_since(self, event: str) -> int | None:
+        """Weeks since a recorded ``event`` (``laser``, ``facial_surgery``, ``isotretinoin``)."""
+        return {
+            "laser": self.weeks_since_laser,
+            "facial_surgery": self.weeks_since_facial_surgery,
+            "isotretinoin": self.weeks_since_isotretinoin,
+        }[event]
 
     @property
     def may_become_pregnant(self) -> bool:

@@ -37,6 +37,7 @@ MIN_AGE: Final = 0
 MAX_AGE: Final = 130
 MIN_WEIGHT_KG: Final = 1
 MAX_WEIGHT_KG: Final = 400
+MAX_WEEKS: Final = 52 * 100  # weeks since a past event
 # The first visit's date. The bounds keep every visit of every course a valid date (a course
 # runs for months, so 9999-12-31 plus an interval would not be one) and refuse a year 1 that is
 # a typo, not a plan; they are wide enough for any consultation a clinic records.
@@ -56,6 +57,10 @@ _PATIENT_FIELDS: Final = (
     "medications",
     "allergies",
     "needle_fear",
+    "prior_treatment_zones",
+    "weeks_since_laser",
+    "weeks_since_facial_surgery",
+    "weeks_since_isotretinoin",
 )
 _CONCERN_FIELDS: Final = ("concern", "zones")
 
@@ -166,6 +171,20 @@ class _Parser:
             NeedleFear,
             nullable=False,
         )
+        prior = self.codes(
+            fields.get("prior_treatment_zones", []),
+            _key(path, "prior_treatment_zones"),
+            "zone",
+            k.zones,
+        )
+        weeks = {
+            name: self.weeks(fields.get(name), _key(path, name))
+            for name in (
+                "weeks_since_laser",
+                "weeks_since_facial_surgery",
+                "weeks_since_isotretinoin",
+            )
+        }
         if age is None or pregnant is None or breastfeeding is None or fear is None:
             return None
         return Patient(
@@ -180,6 +199,10 @@ class _Parser:
             medications=medications,
             allergies=allergies,
             needle_fear=NeedleFear(fear),
+            prior_treatment_zones=prior,
+            weeks_since_laser=weeks["weeks_since_laser"],
+            weeks_since_facial_surgery=weeks["weeks_since_facial_surgery"],
+            weeks_since_isotretinoin=weeks["weeks_since_isotretinoin"],
         )
 
     def age(self, value: object, path: str) -> int | None:
@@ -190,6 +213,19 @@ class _Parser:
         # bool is a subclass of int in Python, but true is not an age in JSON.
         if isinstance(value, bool) or not isinstance(value, int) or not MIN_AGE <= value <= MAX_AGE:
             self.fail(path, f"must be {expected}, got {_show(value)}")
+            return None
+        return value
+
+    def weeks(self, value: object, path: str) -> int | None:
+        """Whole weeks since an event, or null when there was none (or it is not recorded)."""
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_WEEKS:
+            self.fail(
+                path,
+                f"must be a whole number of weeks from 0 to {MAX_WEEKS} or null, "
+                f"got {_show(value)}",
+            )
             return None
         return value
 

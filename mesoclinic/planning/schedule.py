@@ -27,7 +27,6 @@ from mesoclinic.planning.model import (
     Maintenance,
     Patient,
     Severity,
-    SubstanceRole,
     Visit,
 )
 from mesoclinic.planning.sources import cited, sorted_sources
@@ -117,11 +116,7 @@ def _session_days(courses: tuple[Course, ...]) -> dict[str, tuple[int, ...]]:
 
 def _capped(knowledge: Knowledge) -> frozenset[str]:
     """Anaesthetics whose dose is capped per visit: lidocaine, with or without adrenaline."""
-    return frozenset(
-        code
-        for code, substance in knowledge.substances.items()
-        if substance.role is SubstanceRole.ANAESTHETIC and substance.mg_per_ml is not None
-    )
+    return knowledge_index(knowledge).capped_anaesthetics
 
 
 def _governing(areas: Iterable[Area], patient: Patient, knowledge: Knowledge) -> Substance | None:

@@ -41,6 +41,13 @@ def screen(patient: Patient, knowledge: Knowledge) -> Screening:
         if rule.trigger == "infection_zone":
             infection_rule = rule
             continue
+        if rule.trigger == "prior_treatment_zone":
+            treated = _in_zone_order(patient.prior_treatment_zones, knowledge)
+            if treated:
+                findings.append(
+                    Finding(rule.code, rule.severity, rule.message, treated, tuple(rule.sources))
+                )
+            continue
         if not _fires(rule.trigger, patient):
             continue
         if rule.applies_to_substances:
@@ -92,6 +99,10 @@ def _fires(trigger: str, patient: Patient) -> bool:
             return patient.needle_fear is NeedleFear(arg)
         case "weight_unknown":
             return patient.weight_kg is None
+        case "recent":
+            event, _, weeks = arg.partition(":")
+            since = patient.weeks_since(event)
+            return since is not None and since < int(weeks)
     # The loader refuses unknown triggers; reaching here means the two disagree.
     raise AssertionError(f"unhandled trigger {trigger!r}")
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from mesoclinic.planning.knowledge import default_knowledge
 from mesoclinic.planning.knowledge_model import Knowledge
 from mesoclinic.planning.model import (
     Effect,
@@ -26,7 +27,15 @@ from mesoclinic.planning.model import (
     Technique,
     Verdict,
 )
-from mesoclinic.planning.request import MAX_AGE, MAX_REQUESTS, MAX_WEIGHT_KG, MIN_AGE, MIN_WEIGHT_KG
+from mesoclinic.planning.request import (
+    MAX_AGE,
+    MAX_REQUESTS,
+    MAX_WEEKS,
+    MAX_WEIGHT_KG,
+    MIN_AGE,
+    MIN_WEIGHT_KG,
+)
+from mesoclinic.plans.prescribing import prescription_only_substances
 
 
 class _Strict(Schema):
@@ -56,6 +65,12 @@ class PatientSchema(_Strict):
     medications: list[str] = _codes("Medication codes.")
     allergies: list[str] = _codes("Substance or substance-class codes the patient is allergic to.")
     needle_fear: Literal["none", "mild", "severe"] = "none"
+    prior_treatment_zones: list[str] = _codes("Zone codes with prior surgery or treatment.")
+    weeks_since_laser: int | None = Field(default=None, ge=0, le=MAX_WEEKS)
+    weeks_since_facial_surgery: int | None = Field(default=None, ge=0, le=MAX_WEEKS)
+    weeks_since_isotretinoin: int | None = Field(
+        default=None, ge=0, le=MAX_WEEKS, description="Since it was stopped; null: never taken."
+    )
 
 
 class ConcernRequestSchema(_Strict):
@@ -234,6 +249,7 @@ def request_body(knowledge: Knowledge) -> dict[str, Any]:
     patient["medications"]["items"]["enum"] = list(knowledge.medications)
     patient["allergies"]["items"]["enum"] = list(knowledge.allergy_codes())
     patient["active_skin_infection_zones"]["items"]["enum"] = zones
+    patient["prior_treatment_zones"]["items"]["enum"] = zones
     concern_request["zones"]["items"]["enum"] = zones
     concern_request["concern"]["enum"] = list(knowledge.concerns)
     return {
@@ -301,4 +317,20 @@ class StoredPlanOut(Schema):
     request: dict[str, Any]
     engine_output: dict[str, Any] = Field(description="The engine's plan, never changed.")
     current: dict[str, Any] = Field(description="The engine's plan with the edits applied.")
+    status: Literal["ready", "awaiting_prescriber", "signed"] = Field(
+        description=(
+            "ready: no prescription-only medicine; awaiting_prescriber: a prescriber must sign "
+            "it before it is used or the consultation completed; signed."
+        )
+    )
+    prescription_only: list[str] = Field(
+        description="Codes of the plan's prescription-only substances."
+    )
+    signed_by_id: int | None
+    signed_at: dt.datetime | None
+    signer_registration: str = Field(description="The prescriber's registration number.")
     edits: list[PlanEditOut]
+
+    @staticmethod
+    def resolve_prescription_only(plan: Any) -> list[str]:
+        return prescription_only_substances(plan.current, default_knowledge())

@@ -152,3 +152,17 @@ def plan_list_for_user(user: User, consultation_id: int) -> list[StoredPlan]:
         detail={"consultation_id": consultation.pk, "count": len(plans)},
     )
     return plans
+
+
+def plan_with_edits(plan: StoredPlan) -> StoredPlan:
+    """The plan with its edits (oldest first) prefetched, for the API's answer after a write.
+
+    No access check and no audit event: call it only with a plan the caller's write returned.
+    """
+    return (
+        StoredPlan.objects.prefetch_related(
+            Prefetch("edits", queryset=PlanEdit.objects.order_by("edited_at", "id"))
+        )
+        .select_related("consultation")
+        .get(pk=plan.pk)
+    )

@@ -1,4 +1,4 @@
-"""Writes for stored plans: generate from a consultation, edit one value with a reason.
+"""Writes for stored plans: generate, edit one value with a reason, sign as a prescriber.
 
 Each is atomic, validated and audited, takes the acting member of staff (``by``) and the
 object's id, and fetches the object through the write accessor (site, role, patient not
@@ -14,16 +14,18 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 
 from mesoclinic.audit.models import Action
-from mesoclinic.audit.services import audit_record
+from mesoclinic.audit.services import audit_denied, audit_record
 from mesoclinic.consultations import planning_adapter
 from mesoclinic.consultations.selectors import consultation_get_for_write
 from mesoclinic.consultations.services import consultation_require_draft
-from mesoclinic.core.errors import Invalid
+from mesoclinic.core.errors import Forbidden, Invalid
 from mesoclinic.planning.errors import PlanningError
 from mesoclinic.plans.edits import EditError, apply_edit, show
-from mesoclinic.plans.models import PlanEdit, StoredPlan
+from mesoclinic.plans.models import PlanEdit, PlanStatus, StoredPlan
+from mesoclinic.plans.prescribing import prescription_only_substances
 from mesoclinic.plans.selectors import plan_get_for_write
 
 if TYPE_CHECKING:
@@ -86,6 +88,7 @@ def plan_generate(
             request=request,
             engine_output=output,
             current=copy.deepcopy(output),
+            status=_unsigned_status(output),
         )
         plan.full_clean()
         plan.save()
@@ -99,6 +102,7 @@ def plan_generate(
                 "consultation_id": consultation.pk,
                 "knowledge_version": plan.knowledge_version,
                 "verdict": output["verdict"],
+                "status": plan.status,
             },
         )
         return plan
@@ -145,7 +149,13 @@ def plan_edit(
         if errors:
             raise Invalid(errors)
         locked.current = updated
-        locked.save(update_fields=["current"])
+        # A signature covers the plan as the prescriber read it: a change needs a new one.
+        unsigned_from = locked.signed_by_id if locked.status == PlanStatus.SIGNED else None
+        locked.status = _unsigned_status(updated)
+        locked.signed_by, locked.signed_at, locked.signer_registration = None, None, ""
+        locked.save(
+            update_fields=["current", "status", "signed_by", "signed_at", "signer_registration"]
+        )
         edit = PlanEdit(
             plan=locked,
             path=path,
@@ -162,6 +172,79 @@ def plan_edit(
             object_id=locked.pk,
             patient_id=locked.consultation.patient_id,
             site_id=locked.consultation.site_id,
-            detail={"edit_id": edit.pk, "path": path},
+            detail={
+                "edit_id": edit.pk,
+                "path": path,
+                "status": locked.status,
+                **({"signature_cleared_of": unsigned_from} if unsigned_from else {}),
+            },
         )
         return edit
+
+
+def plan_sign(
+    *,
+    by: User,
+    plan_id: int,
+    consultation_id: int | None = None,
+    patient_id: int | None = None,
+) -> StoredPlan:
+    """A prescriber reviews and signs a plan that awaits one: who, when, registration number.
+
+    Fetched through ``plan_get_for_write`` (``action`` SIGN). Only a prescriber with a
+    registration number may sign (else ``Forbidden``, audited); only a plan awaiting a
+    prescriber can be signed (else ``Invalid`` naming its status). Signing changes nothing in
+    the plan itself, so it is allowed after the consultation is completed. Audited as SIGN.
+    """
+    plan = plan_get_for_write(
+        by, plan_id, consultation_id=consultation_id, patient_id=patient_id, action=Action.SIGN
+    )
+    if not (by.is_prescriber and by.registration_number.strip()):
+        audit_denied(
+            reason="not_prescriber",
+            object_type="plan",
+            object_id=plan.pk,
+            patient_id=plan.consultation.patient_id,
+            action=Action.SIGN,
+        )
+        raise Forbidden(
+            f"{by} is not a prescriber: only a prescriber with a registration number can sign "
+            "a plan with prescription-only medicines."
+        )
+    with transaction.atomic():
+        locked = StoredPlan.objects.select_for_update().get(pk=plan.pk)
+        if locked.status != PlanStatus.AWAITING_PRESCRIBER:
+            raise Invalid(
+                {
+                    "status": [
+                        f"status: plan {locked.pk} is {locked.get_status_display().lower()}; "
+                        "only a plan awaiting a prescriber can be signed"
+                    ]
+                }
+            )
+        locked.status = PlanStatus.SIGNED
+        locked.signed_by = by
+        locked.signed_at = timezone.now()
+        locked.signer_registration = by.registration_number.strip()
+        locked.full_clean()
+        locked.save(update_fields=["status", "signed_by", "signed_at", "signer_registration"])
+        audit_record(
+            action=Action.SIGN,
+            object_type="plan",
+            object_id=locked.pk,
+            patient_id=plan.consultation.patient_id,
+            site_id=plan.consultation.site_id,
+            detail={
+                "registration_number": locked.signer_registration,
+                "substances": prescription_only_substances(
+                    locked.current, planning_adapter.knowledge()
+                ),
+            },
+        )
+    locked.consultation = plan.consultation
+    return locked
+
+
+def _unsigned_status(plan: dict[str, object]) -> PlanStatus:
+    pom = prescription_only_substances(plan, planning_adapter.knowledge())
+    return PlanStatus.AWAITING_PRESCRIBER if pom else PlanStatus.READY

@@ -1,4 +1,5 @@
-"""Plan pages: generate, read on the map, edit one value with a reason, print on A4.
+"""Plan pages: generate, read on the map, edit one value with a reason, sign as a prescriber,
+print on A4.
 
 Thin like every view: ``selectors`` check access and audit the read (PRINT for the print view),
 ``services`` check the rules and audit the write.
@@ -20,10 +21,12 @@ from mesoclinic.consultations.selectors import consultation_get_for_user
 from mesoclinic.consultations.views import render_detail
 from mesoclinic.core.errors import Invalid
 from mesoclinic.core.http import staff
+from mesoclinic.planning.knowledge_model import Knowledge
 from mesoclinic.plans import selectors, services
 from mesoclinic.plans.display import path_label, plan_display, show_value
 from mesoclinic.plans.forms import PlanEditForm, PlanGenerateForm
 from mesoclinic.plans.models import StoredPlan
+from mesoclinic.plans.prescribing import prescription_only_substances
 
 
 @login_required
@@ -117,6 +120,47 @@ def plan_edit(
 
 
 @login_required
+@require_POST
+def plan_sign(
+    request: HttpRequest, patient_id: int, consultation_id: int, plan_id: int
+) -> HttpResponse:
+    """A prescriber signs the plan after ticking that they reviewed it; back to the plan."""
+    if request.POST.get("reviewed") != "yes":
+        # Nothing is written, so nothing reads the plan: the service's accessor checks access.
+        plan = selectors.plan_get_for_user(
+            staff(request),
+            plan_id,
+            consultation_id=consultation_id,
+            patient_id=patient_id,
+            capability=Capability.EDIT_CLINICAL,
+            audit_action=None,
+        )
+        messages.error(request, "Reviewed: tick the box to confirm you reviewed the plan.")
+        return redirect(_plan_url("plans:detail", plan))
+    try:
+        plan = services.plan_sign(
+            by=staff(request),
+            plan_id=plan_id,
+            consultation_id=consultation_id,
+            patient_id=patient_id,
+        )
+    except Invalid as error:
+        for problems in error.errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+        plan = selectors.plan_get_for_user(
+            staff(request),
+            plan_id,
+            consultation_id=consultation_id,
+            patient_id=patient_id,
+            audit_action=None,
+        )
+    else:
+        messages.success(request, "Plan signed; your registration number is recorded.")
+    return redirect(_plan_url("plans:detail", plan))
+
+
+@login_required
 @require_GET
 def plan_print(
     request: HttpRequest, patient_id: int, consultation_id: int, plan_id: int
@@ -150,8 +194,17 @@ def _plan_context(plan: StoredPlan) -> dict[str, object]:
         "patient": consultation.patient,
         "view": plan_display(plan.current, knowledge, edited_paths=[edit.path for edit in edits]),
         "edits": rows,
+        "prescription_only": [
+            _substance_name(code, knowledge)
+            for code in prescription_only_substances(plan.current, knowledge)
+        ],
         "clinic_zone": planning_adapter.clinic_zone(consultation.site),
     }
+
+
+def _substance_name(code: str, knowledge: Knowledge) -> str:
+    known = knowledge.substances.get(code)
+    return known.name if known is not None else code
 
 
 def _plan_url(name: str, plan: StoredPlan) -> str:

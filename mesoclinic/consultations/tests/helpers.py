@@ -55,6 +55,14 @@ def make_plan(consultation: Consultation, by: User, **kwargs: Any) -> StoredPlan
         return plan_services.plan_generate(consultation_id=consultation.pk, by=by, **kwargs)
 
 
+def sign_if_needed(plan: StoredPlan, prescriber: User) -> StoredPlan:
+    """The plan, signed by ``prescriber`` if it awaits a prescriber."""
+    if not plan.awaits_prescriber:
+        return plan
+    with acting_as(prescriber):
+        return plan_services.plan_sign(by=prescriber, plan_id=plan.pk)
+
+
 def url(
     name: str,
     consultation: Consultation | None = None,
@@ -82,6 +90,7 @@ _PLAN_PAGES = {
     "plan": "plans:detail",
     "plan_edit": "plans:edit",
     "plan_print": "plans:print",
+    "plan_sign": "plans:sign",
 }
 
 

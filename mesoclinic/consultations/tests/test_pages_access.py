@@ -18,7 +18,12 @@ from django.utils import timezone
 from mesoclinic.accounts.models import Site, User
 from mesoclinic.audit.models import Action, AuditEvent, Outcome
 from mesoclinic.consultations.models import Consultation
-from mesoclinic.consultations.tests.helpers import make_consultation, make_plan, url
+from mesoclinic.consultations.tests.helpers import (
+    make_consultation,
+    make_plan,
+    sign_if_needed,
+    url,
+)
 from mesoclinic.patients.models import Patient
 from mesoclinic.plans.models import PlanEdit, StoredPlan
 
@@ -48,7 +53,9 @@ PAGES = [
 
 @pytest.fixture
 def plan(patient_a: Patient, practitioner_a: User) -> StoredPlan:
-    return make_plan(make_consultation(patient_a, practitioner_a), practitioner_a)
+    # Signed by its prescriber, so that completing the consultation is allowed.
+    plan = make_plan(make_consultation(patient_a, practitioner_a), practitioner_a)
+    return sign_if_needed(plan, practitioner_a)
 
 
 def _url(page: Page, plan: StoredPlan) -> str:
@@ -175,6 +182,7 @@ _WRITE_DATA: dict[str, dict[str, Any]] = {
     "complete": {},
     "plan_generate": {},
     "plan_edit": {"path": "areas[0].points", "value": "30", "reason": "Measured"},
+    "plan_sign": {"reviewed": "yes"},
 }
 
 
@@ -182,7 +190,7 @@ _WRITE_DATA: dict[str, dict[str, Any]] = {
 def test_it_answers_409_for_every_write_to_an_archived_patient(
     name: str, plan: StoredPlan, practitioner_a: User, client_for: Callable[[User], Client]
 ) -> None:
-    page = next(p for p in PAGES if p.name == name)
+    page = next((p for p in PAGES if p.name == name), Page(name, "post", True, "get", "plan"))
     Patient.objects.filter(pk=plan.consultation.patient_id).update(archived_at=timezone.now())
     plan.consultation.refresh_from_db()
     before = (plan.consultation.updated_at, StoredPlan.objects.count(), PlanEdit.objects.count())

@@ -112,6 +112,12 @@ PAGES = [
         C.EDIT_CLINICAL,
     ),
     Route(
+        "plans:sign",
+        "/patients/{patient}/consultations/{consultation}/plans/{plan}/sign/",
+        C.EDIT_CLINICAL,
+        method="POST",
+    ),
+    Route(
         "plans:print",
         "/patients/{patient}/consultations/{consultation}/plans/{plan}/print/",
         C.VIEW_CLINICAL,
@@ -163,6 +169,12 @@ API = [
     Route("api-1:consultation_list", "/api/v1/consultations?patient_id={patient}", C.VIEW_CLINICAL),
     Route("api-1:consultation_get", "/api/v1/consultations/{consultation}", C.VIEW_CLINICAL),
     Route("api-1:plan_list", "/api/v1/consultations/{consultation}/plans", C.VIEW_CLINICAL),
+    Route(
+        "api-1:plan_sign",
+        "/api/v1/consultations/plans/{plan}/signature",
+        C.EDIT_CLINICAL,
+        method="POST",
+    ),
     Route(
         "api-1:consent_templates", "/api/v1/consent/templates", C.VIEW_CLINICAL, site_scoped=False
     ),

@@ -310,6 +310,16 @@ CASES: list[tuple[str, Mutation, str]] = [
         setting("patient.allergies", ["hyaluronan"]),
         'patient.allergies[0]: unknown substance "hyaluronan"',
     ),
+    (
+        "weeks since laser negative",
+        setting("patient.weeks_since_laser", -1),
+        "patient.weeks_since_laser: must be a whole number of weeks from 0 to 5200 or null, got -1",
+    ),
+    (
+        "prior treatment zone typo",
+        setting("patient.prior_treatment_zones", ["chinn"]),
+        'patient.prior_treatment_zones[0]: unknown zone "chinn" (did you mean "chin"?)',
+    ),
     # start date
     (
         "start date month 13",

@@ -223,6 +223,8 @@ def test_it_refuses_edits_once_the_consultation_is_completed(
     plan: StoredPlan, practitioner_a: User
 ) -> None:
     with acting_as(practitioner_a):
+        if plan.awaits_prescriber:
+            services.plan_sign(by=practitioner_a, plan_id=plan.pk)
         consultation_services.consultation_complete(
             consultation_id=plan.consultation.pk, by=practitioner_a
         )

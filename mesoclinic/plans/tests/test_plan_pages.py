@@ -179,6 +179,7 @@ def test_a_completed_consultations_plan_cannot_be_edited(
     plan: StoredPlan, practitioner_a: User, client_for: Callable[[User], Client]
 ) -> None:
     client = client_for(practitioner_a)
+    client.post(url("plan_sign", plan=plan), {"reviewed": "yes"})
     client.post(url("complete", plan.consultation))
     assert client.get(url("plan_edit", plan=plan))["Location"] == url("plan", plan=plan)
     assert "Change a value" not in client.get(url("plan", plan=plan)).content.decode()
