@@ -14,7 +14,6 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.forms.utils import ErrorDict, ErrorList
 
 from mesoclinic.accounts.models import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, Role, Site
-from mesoclinic.core.errors import Invalid
 
 _CODE = re.compile(r"\d{6}")
 
@@ -38,13 +37,6 @@ class LabelledErrorsMixin:
             self._errors[name] = self.error_class(  # type: ignore[index]
                 [str(e) if str(e).startswith(prefix) else prefix + str(e) for e in errors]
             )
-
-
-def add_invalid(form: forms.Form, error: Invalid) -> None:
-    """Show a service's ``Invalid`` on ``form``: each message under its field, or at the top."""
-    for field, problems in error.errors.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
 
 
 def _name_fields_in_messages(form: forms.Form) -> None:

@@ -22,9 +22,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from mesoclinic.accounts.access import Capability, check_site, require, site_ids
+from mesoclinic.accounts.models import Site
 from mesoclinic.audit.models import Action
 from mesoclinic.audit.services import audit_denied, audit_record
 from mesoclinic.core.errors import Conflict, Invalid
+from mesoclinic.core.time import today_in
 from mesoclinic.patients.errors import PatientArchived, PossibleDuplicate, StaleRecord
 from mesoclinic.patients.fields import shown
 from mesoclinic.patients.models import Patient, PatientNameToken, name_tokens
@@ -79,7 +81,7 @@ def patient_create(
     if site_id not in site_ids(actor):
         audit_denied(reason=f"other_site:{site_id}", object_type="patient", action=Action.CREATE)
         raise Invalid({"site": [f"Site: {site_id} is not one of your sites."]})
-    _check_rules(details)
+    _check_rules(details, today=today_in(Site.objects.get(pk=site_id).zone))
     candidates = patient_possible_duplicates(
         site_id=site_id,
         given_name=details.given_name,
@@ -142,11 +144,16 @@ def patient_update(
     ``patient`` is refreshed to the stored record in every case.
     """
     _check_access(actor, patient, Capability.EDIT_PATIENT)
-    _check_rules(details)
+    _check_rules(details, today=today_in(patient.site.zone))
     names = [name for name in DETAIL_FIELDS if only is None or name in only]
     refusal: Conflict | None = None
     with transaction.atomic():
-        fresh = Patient.objects.select_for_update().select_related("site").get(pk=patient.pk)
+        # Only the patient row is locked (not its site, which every patient shares).
+        fresh = (
+            Patient.objects.select_for_update(of=("self",))
+            .select_related("site")
+            .get(pk=patient.pk)
+        )
         if fresh.is_archived:
             refusal = PatientArchived(fresh)
         elif expected_version is not None and fresh.version != expected_version:
@@ -290,8 +297,8 @@ def _check_access(actor: User, patient: Patient, capability: Capability) -> None
     require(actor, capability, what="patient", patient_id=patient.pk)
 
 
-def _check_rules(details: PatientDetails) -> None:
-    today = timezone.localdate()
+def _check_rules(details: PatientDetails, *, today: dt.date) -> None:
+    # ``today`` at the patient's clinic: a baby born there this morning is not "in the future".
     born = details.date_of_birth
     shown = f"{born:%d/%m/%Y}"
     if born > today:

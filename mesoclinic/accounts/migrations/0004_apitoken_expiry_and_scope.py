@@ -7,7 +7,7 @@ import mesoclinic.accounts.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_apitoken"),
+        ("accounts", "0003_site_time_zone_validated"),
     ]
 
     operations = [
