@@ -1,7 +1,7 @@
 """Consent template pages: every version of every treatment's consent, and publishing.
 
 Templates are clinic-wide text, not patient data. Reading them needs ``VIEW_CLINICAL``;
-publishing needs ``TAKE_CONSENT`` (see ``consent_template_publish`` for why).
+publishing needs ``PUBLISH_CONSENT``, managers only (see ``consent_template_publish`` for why).
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def template_publish(request: HttpRequest) -> HttpResponse:
                 return redirect("consent_templates:detail", template_id=template.pk)
     else:
         # Publishing is refused without the capability; the empty form is refused the same way.
-        require(user, Capability.TAKE_CONSENT, what="consent_template")
+        require(user, Capability.PUBLISH_CONSENT, what="consent_template")
         treatment = request.GET.get("treatment", "")
         base = consent_template_current(treatment) if treatment in Treatment.values else None
         form = PublishTemplateForm(
