@@ -7,6 +7,7 @@ the two cannot show different things.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -36,6 +37,9 @@ class PlanView:
     courses: list[JsonDict]
     visits: list[JsonDict]
     sources: list[tuple[str, str, str]]  # (id, citation, url)
+    # False when every visit's lidocaine is 0 mg: the column would only say "none" beside a
+    # ceiling that does not apply.
+    visits_use_lidocaine: bool = True
 
 
 def code_label(code: str) -> str:
@@ -67,6 +71,8 @@ def plan_view(
             edited.get(f"visits[{index}]", set()),
             number=index + 1,
             zone_names=zone_names(visit.get("zones") or [], knowledge),
+            date=_day(visit.get("date")),
+            lidocaine=_lidocaine(visit),
         )
         for index, visit in enumerate(plan.get("visits") or [])
     ]
@@ -114,6 +120,7 @@ def plan_view(
         courses=courses,
         visits=visits,
         sources=sources,
+        visits_use_lidocaine=any(visit.get("lidocaine_mg") != 0 for visit in visits),
     )
 
 
@@ -202,6 +209,27 @@ def _web_url(url: object) -> str:
     if isinstance(url, str) and url.lower().startswith(("https://", "http://")):
         return url
     return ""
+
+
+def _day(value: object) -> dt.date | None:
+    """The contract's ISO date as a date, for the templates to print as the app does ("2
+    December 2026"); None for no date or (in a hand-edited plan) a value that is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _lidocaine(visit: Mapping[str, Any]) -> str:
+    """ "none" for a visit that uses no lidocaine (its ceiling does not matter then), else the
+    amount beside the ceiling."""
+    amount, ceiling = visit.get("lidocaine_mg"), visit.get("lidocaine_max_mg")
+    if amount == 0:
+        return "none"
+    shown = NOT_ESTABLISHED if amount is None else f"{show_value(amount)} mg"
+    return shown if ceiling is None else f"{shown} (at most {show_value(ceiling)} mg)"
 
 
 def _zone_name(code: str, knowledge: Knowledge) -> str:
