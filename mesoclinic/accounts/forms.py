@@ -15,6 +15,7 @@ from django.forms.utils import ErrorDict, ErrorList
 
 from mesoclinic.accounts.models import Role, Site
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.form_limits import without_browser_limits
 
 _CODE = re.compile(r"\d{6}")
 
@@ -23,7 +24,12 @@ class LabelledErrorsMixin:
     """Prefixes each field error that does not name its field with "<label>: ".
 
     Catches the messages written elsewhere (Django's password validators, model checks).
+    Length limits are the server's (``without_browser_limits``).
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        without_browser_limits(self)  # type: ignore[arg-type]
 
     fields: dict[str, forms.Field]
     _errors: ErrorDict | None

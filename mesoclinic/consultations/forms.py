@@ -24,6 +24,7 @@ from mesoclinic.consultations import plan_edits, plan_view
 from mesoclinic.consultations.models import Consultation, Fitzpatrick, NeedleFear
 from mesoclinic.consultations.plan_edits import EditError
 from mesoclinic.consultations.services import History
+from mesoclinic.core.form_limits import without_browser_limits
 from mesoclinic.planning.knowledge_model import Knowledge
 
 CONCERN_PREFIX = "concern_"
@@ -31,7 +32,14 @@ _POTENTIAL = {"": None, "yes": True, "no": False}
 
 
 class NamedErrorsMixin:
-    """Prefixes each field error with the field's label and, if absent, the value typed."""
+    """Prefixes each field error with the field's label and, if absent, the value typed.
+
+    Length limits are the server's (``without_browser_limits``).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        without_browser_limits(self)  # type: ignore[arg-type]
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
@@ -51,7 +59,9 @@ class NamedErrorsMixin:
                 if text.startswith(f"{label}: "):
                     named.append(text)
                     continue
-                suffix = f" (you entered “{typed}”)" if typed and typed not in text else ""
+                # Cut like patients.fields.shown: a pasted page must not be echoed whole.
+                echo = typed if len(typed) <= 40 else typed[:40] + "…"
+                suffix = f" (you entered “{echo}”)" if typed and typed not in text else ""
                 named.append(f"{label}: {text}{suffix}")
             errors_by_field[name] = ErrorList(named)
 
