@@ -24,7 +24,8 @@ def _visits_table(
     )
     plan = make_plan(consultation, practitioner, start_date=START)
     html = client.get(url("plan", plan=plan)).content.decode()
-    return re.findall(r'<table class="visits stack">.*?</table>', html, re.S)[0]
+    tables: list[str] = re.findall(r"<table class=\"visits stack\">.*?</table>", html, re.S)
+    return tables[0]
 
 
 def test_visit_dates_are_printed_in_words_as_elsewhere_in_the_app(
