@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,11 +28,28 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["bench"]:
         return _bench(args[1:])
 
+    if args[:1] == ["demo_code"]:
+        _demo_settings()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mesoclinic.settings")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["mesoclinic", *args])
     return 0
+
+
+def _demo_settings() -> None:
+    """Run ``demo_code`` with the development settings when the data directory is the demo's.
+
+    ``./demo`` serves with ``MESOCLINIC_DEBUG=1``; a second terminal typing
+    ``mesoclinic demo_code USERNAME`` (as the README says) has no such variable, and the
+    production settings would refuse to load without a secret key. The demo's data directory
+    says what it is, so the command needs no flag; an explicit ``MESOCLINIC_DEBUG`` still wins.
+    """
+    from mesoclinic.demo.marker import is_demo_data
+    from mesoclinic.env import data_dir
+
+    if is_demo_data(data_dir(Path(__file__).resolve().parent.parent)):
+        os.environ.setdefault("MESOCLINIC_DEBUG", "1")
 
 
 BENCHMARKS = ("planning", "search", "pages")

@@ -9,15 +9,17 @@ Django test client signed in as that user, second factor passed. Site B's practi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mesoclinic.accounts.models import Role, Site, User
 from mesoclinic.accounts.services import site_create, staff_create
+from mesoclinic.audit.triggers import lift_delete_guard
 from mesoclinic.e2e.browser import browser, page  # noqa: F401 - fixtures for every test module
 from mesoclinic.patients.models import Patient
 
@@ -123,3 +125,27 @@ def _fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> Non
     """
     if request.node.get_closest_marker("argon2") is None:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _audit_rows_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Let a transactional test's flush remove its audit rows on SQLite.
+
+    The database refuses to DELETE audit rows younger than their retention period
+    (``audit.triggers``); on SQLite the test flush is such a DELETE. Set up after the database
+    fixture, this is torn down before its flush: it lifts the guard, and the flush's
+    ``post_migrate`` puts it back.
+    """
+    if not _transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    lift_delete_guard(connection)

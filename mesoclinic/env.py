@@ -31,6 +31,14 @@ def env_str(name: str, default: str = "") -> str:
     return default if value is None else value.strip()
 
 
+def data_dir(base: Path) -> Path:
+    """``MESOCLINIC_DATA_DIR`` (default ``data``), relative paths taken from ``base``.
+
+    Read by the settings and, before Django is set up, by the ``mesoclinic`` command.
+    """
+    return base / Path(env_str("MESOCLINIC_DATA_DIR", "data")).expanduser()
+
+
 def env_bool(name: str, default: bool) -> bool:
     """1/0, true/false, yes/no, on/off in any case; anything else raises."""
     value = _raw(name)

@@ -6,6 +6,7 @@ real secret key, so a forgotten variable stops the process instead of weakening 
 
 from __future__ import annotations
 
+import os
 import warnings
 import zoneinfo
 from pathlib import Path
@@ -15,6 +16,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from mesoclinic.env import (
+    data_dir,
     env_bool,
     env_choice,
     env_int,
@@ -59,7 +61,7 @@ ALLOWED_HOSTS = env_list("MESOCLINIC_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("MESOCLINIC_CSRF_TRUSTED_ORIGINS")
 
 # Relative paths are taken from the repository root, whatever the working directory.
-DATA_DIR = BASE_DIR / Path(env_str("MESOCLINIC_DATA_DIR", "data")).expanduser()
+DATA_DIR = data_dir(BASE_DIR)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -81,6 +83,9 @@ INSTALLED_APPS = [
     "mesoclinic.consent",
     "mesoclinic.photos",
     "mesoclinic.plans",
+    "mesoclinic.ops",
+    # Last: the demo clinic stands on every other app.
+    "mesoclinic.demo",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -115,6 +120,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Staff must pass a TOTP second factor; on by default, and always on in production.
 MFA_REQUIRED = True if not DEBUG else env_bool("MESOCLINIC_MFA_REQUIRED", default=True)
 
+# Audit events are kept 8 years, the UK Records Management Code's minimum for adults' records
+# (after the last entry); the database refuses to delete younger rows (audit.triggers).
+AUDIT_RETENTION_DAYS = env_int("MESOCLINIC_AUDIT_RETENTION_DAYS", 8 * 366, min=365)
+
 # Photos and signatures: stored through the storage API, never served from a public URL.
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
@@ -130,6 +139,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 MIDDLEWARE = [
+    # First: every later middleware's log lines and answers (redirects included) carry the id.
+    "mesoclinic.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -141,9 +152,11 @@ MIDDLEWARE = [
     "mesoclinic.accounts.middleware.SessionLimitsMiddleware",
     "mesoclinic.accounts.middleware.MfaRequiredMiddleware",
     "mesoclinic.audit.context.AuditContextMiddleware",
+    "mesoclinic.core.no_store.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mesoclinic.core.middleware.DomainErrorMiddleware",
+    "mesoclinic.ops.middleware.StorageFailureMiddleware",
     # Last, so that it sees the outcome of every other middleware (django-axes' advice).
     "axes.middleware.AxesMiddleware",
 ]
@@ -177,7 +190,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mesoclinic.core.context_processors.capabilities",
+                "mesoclinic.accounts.context_processors.capabilities",
                 "mesoclinic.core.context_processors.navigation",
             ],
         },
@@ -245,7 +258,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 # WhiteNoise serves from the apps (WHITENOISE_USE_FINDERS), so an absent STATIC_ROOT (no
 # collectstatic run) is normal; its start-up warning about it is noise.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+# The warning is attributed to Django's handler module that builds the middleware, so it is
+# matched by its message alone.
+warnings.filterwarnings("ignore", message="No directory at:", category=UserWarning)
 
 # --- HTTPS and browser hardening (production only: runserver speaks plain HTTP) ---------------
 SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("MESOCLINIC_SECURE_PROXY_SSL_HEADER")
@@ -256,28 +271,55 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("MESOCLINIC_SECURE_SSL_REDIRECT", default=True)
-    # A load balancer probes /health over plain HTTP inside the private network.
-    SECURE_REDIRECT_EXEMPT = [r"^health$"]
+    # A load balancer probes /health and /ready over plain HTTP inside the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^health$", r"^ready$"]
     SECURE_HSTS_SECONDS = env_int("MESOCLINIC_HSTS_SECONDS", 31_536_000, min=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# --- Logging: everything to stderr, where the process supervisor collects it -------------------
+# --- Logging: one JSON object per line on stderr, where the process supervisor collects it -----
 LOG_LEVEL = env_choice(
     "MESOCLINIC_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 )
+# `plain` is for a developer's terminal; production and the tests write JSON (mesoclinic.ops.logs).
+LOG_FORMAT = env_choice("MESOCLINIC_LOG_FORMAT", "json", ("json", "plain"))
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "json": {"()": "mesoclinic.ops.logs.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     # Replaces Django's default "django" logger, whose console handler would print twice.
     "loggers": {
         "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        # The access line per request comes from mesoclinic.access; Django's own repeats 4xx/5xx
+        # with the full request (query string included) attached.
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        # The development server logs each request line, query string included.
+        "django.server": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        # gunicorn's own lines (`mesoclinic serve` hands it this configuration).
+        "gunicorn.error": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
         # django-axes reports every reset of the failure counter at INFO; lockouts are WARNING.
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Serving (`mesoclinic serve`: gunicorn) -------------------------------------------------
+SERVE_BIND = env_str("MESOCLINIC_BIND", "127.0.0.1:8000")
+# gunicorn's advice for sync workers: two per core plus one (cores this process may use).
+SERVE_WORKERS = env_int("MESOCLINIC_WEB_WORKERS", 2 * len(os.sched_getaffinity(0)) + 1, min=1)
+SERVE_THREADS = env_int("MESOCLINIC_WEB_THREADS", 1, min=1, max=64)
+SERVE_TIMEOUT = env_int("MESOCLINIC_WEB_TIMEOUT", 30, min=5)
+
+# --- Error reports (Sentry's SDK), off unless a DSN is given ---------------------------------
+SENTRY_DSN = env_secret("MESOCLINIC_SENTRY_DSN")
+SENTRY_ENVIRONMENT = env_str("MESOCLINIC_SENTRY_ENVIRONMENT", "production")
+
+# --- Backups (`mesoclinic backup` / `restore`) ----------------------------------------------
+# A Fernet key (`mesoclinic backup --new-key` prints one): backups are encrypted when it is set.
+BACKUP_KEY = env_secret("MESOCLINIC_BACKUP_KEY")

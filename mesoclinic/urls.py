@@ -5,14 +5,20 @@ from django.urls import include, path
 
 from mesoclinic.api import api
 from mesoclinic.core import views as core_views
+from mesoclinic.ops import views as ops_views
 
 urlpatterns = [
     path("", core_views.index, name="index"),
     path("health", core_views.health, name="health"),
     path("favicon.ico", core_views.favicon, name="favicon"),
+    path("ready", ops_views.ready, name="ready"),
     path("accounts/", include("mesoclinic.accounts.urls")),
     path("patients/", include("mesoclinic.patients.urls")),
     path("patients/<int:patient_id>/consultations/", include("mesoclinic.consultations.urls")),
+    path(
+        "patients/<int:patient_id>/consultations/<int:consultation_id>/plans/",
+        include("mesoclinic.plans.urls"),
+    ),
     path("patients/<int:patient_id>/consent/", include("mesoclinic.consent.urls")),
     path("patients/<int:patient_id>/photos/", include("mesoclinic.photos.urls")),
     path("consent/templates/", include("mesoclinic.consent.template_urls")),

@@ -110,3 +110,26 @@ def require(
     if not can(user, capability):
         audit_denied(reason=f"missing:{capability}", object_type=what, patient_id=patient_id)
         raise Forbidden(f"Your role may not {capability.value.replace('_', ' ')}.")
+
+
+def require_within_reach(by: User, staff: User, *, what: str) -> None:
+    """Raise ``Forbidden`` (audited) unless every right ``staff`` holds is one ``by`` holds too.
+
+    A manager may act on a member of staff (deactivate, reset a factor or password) only when
+    that cannot take them past their own rights: not on a superuser or an admin-site user
+    unless a superuser or admin-site user themself, and not on someone who also works at a
+    site the manager does not manage. Role capabilities are not compared: managers run the
+    clinic's staff, practitioners included, without writing clinical notes themselves.
+    """
+    if by.is_superuser:
+        return
+    reason = None
+    if staff.is_superuser:
+        reason = "superuser"
+    elif staff.is_staff and not by.is_staff:
+        reason = "admin_site_user"
+    elif not site_ids(staff) <= site_ids(by):
+        reason = "works_at_other_sites"
+    if reason is not None:
+        audit_denied(reason=f"outranks:{reason}", object_type=what, object_id=staff.pk)
+        raise Forbidden("This member of staff holds rights you do not have; ask an administrator.")

@@ -15,7 +15,7 @@ from django.forms.utils import ErrorDict, ErrorList
 
 from mesoclinic.accounts.models import Role, Site
 from mesoclinic.core.errors import Invalid
-from mesoclinic.core.form_limits import without_browser_limits
+from mesoclinic.core.forms import without_browser_limits
 
 _CODE = re.compile(r"\d{6}")
 

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped,unused-ignore]
 
-from mesoclinic.accounts.access import Capability, require, site_ids
+from mesoclinic.accounts.access import Capability, require, require_within_reach, site_ids
 from mesoclinic.accounts.models import ApiToken, Role, Site, User
 from mesoclinic.accounts.selectors import STAFF
 from mesoclinic.audit.context import acting_as, current
@@ -224,50 +224,59 @@ class Deactivation:
     tokens_revoked: int
 
 
-@transaction.atomic
 def staff_deactivate(*, staff: User, by: User) -> Deactivation:
     """End ``staff``'s access at once: inactive, API tokens revoked, sessions deleted.
 
-    Raises ``Forbidden`` (audited) unless ``by`` may manage staff, and ``Invalid`` when ``by``
+    Raises ``Forbidden`` (audited) unless ``by`` may manage staff and holds every right
+    ``staff`` holds (``access.require_within_reach``), and ``Invalid`` when ``by``
     would lock themself out. Site scope is the caller's: fetch ``staff`` with
     ``selectors.staff_get_for_manager``. Repeating it is harmless.
     """
     require(by, Capability.MANAGE_STAFF, what=STAFF)
+    require_within_reach(by, staff, what=STAFF)
     if staff.pk == by.pk:
         raise Invalid({"staff": ["You cannot deactivate your own account: ask another manager."]})
-    staff.is_active = False
-    staff.full_clean()
-    staff.save(update_fields=["is_active"])
-    tokens = ApiToken.objects.filter(user=staff, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    sessions = staff_sessions_end(staff=staff)
-    audit_record(
-        action=Action.UPDATE,
-        object_type=STAFF,
-        object_id=staff.pk,
-        detail={"change": "deactivated", "sessions_ended": sessions, "tokens_revoked": tokens},
-    )
+    with transaction.atomic():
+        staff.is_active = False
+        staff.full_clean()
+        staff.save(update_fields=["is_active"])
+        tokens = ApiToken.objects.filter(user=staff, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        sessions = staff_sessions_end(staff=staff)
+        audit_record(
+            action=Action.UPDATE,
+            object_type=STAFF,
+            object_id=staff.pk,
+            detail={"change": "deactivated", "sessions_ended": sessions, "tokens_revoked": tokens},
+        )
     return Deactivation(sessions_ended=sessions, tokens_revoked=tokens)
 
 
-@transaction.atomic
 def staff_mfa_reset(*, staff: User, by: User) -> int:
     """Remove ``staff``'s second-factor devices and end their sessions; return devices removed.
 
     For a lost phone: the next sign-in with the password leads to setting up a new device.
-    Raises ``Forbidden`` (audited) unless ``by`` may manage staff.
+    Raises ``Forbidden`` (audited) unless ``by`` may manage staff and holds every right
+    ``staff`` holds (``access.require_within_reach``).
     """
     require(by, Capability.MANAGE_STAFF, what=STAFF)
-    removed: int
-    removed, _ = TOTPDevice.objects.filter(user=staff).delete()
-    sessions = staff_sessions_end(staff=staff)
-    audit_record(
-        action=Action.UPDATE,
-        object_type=STAFF,
-        object_id=staff.pk,
-        detail={"change": "second_factor_reset", "devices": removed, "sessions_ended": sessions},
-    )
+    require_within_reach(by, staff, what=STAFF)
+    # The checks above run outside the transaction: a refusal's audit row must not roll back.
+    with transaction.atomic():
+        removed: int
+        removed, _ = TOTPDevice.objects.filter(user=staff).delete()
+        sessions = staff_sessions_end(staff=staff)
+        audit_record(
+            action=Action.UPDATE,
+            object_type=STAFF,
+            object_id=staff.pk,
+            detail={
+                "change": "second_factor_reset",
+                "devices": removed,
+                "sessions_ended": sessions,
+            },
+        )
     return removed
 
 

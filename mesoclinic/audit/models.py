@@ -25,6 +25,7 @@ class Action(models.TextChoices):
     LOGIN = "login", "Sign in"
     LOGIN_FAILED = "login_failed", "Failed sign-in"
     LOGOUT = "logout", "Sign out"
+    PURGE = "purge", "Retention purge"
 
 
 class Outcome(models.TextChoices):

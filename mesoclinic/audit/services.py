@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from typing import Any
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
 
 from mesoclinic.audit.context import current
 from mesoclinic.audit.models import Action, AuditEvent, Outcome
@@ -99,3 +102,21 @@ def audit_denied(
         outcome=Outcome.DENIED,
         detail={"reason": reason},
     )
+
+
+def audit_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the events older than ``AUDIT_RETENTION_DAYS``; return how many went.
+
+    The only path that removes audit rows: the model and queryset refuse ``delete()``, and the
+    database refuses to delete a younger row (``audit.triggers``). The purge itself is recorded.
+    """
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    with transaction.atomic():
+        # _raw_delete: one DELETE, without the model's refusal (which guards every other path).
+        removed = AuditEvent.objects.filter(at__lt=cutoff)._raw_delete(connection.alias)
+        audit_record(
+            action=Action.PURGE,
+            object_type="audit_event",
+            detail={"before": cutoff.isoformat(), "removed": removed},
+        )
+    return removed

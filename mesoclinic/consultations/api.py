@@ -18,18 +18,14 @@ from mesoclinic.accounts.access import Capability
 from mesoclinic.accounts.api_auth import token_auth
 from mesoclinic.accounts.models import User
 from mesoclinic.consultations import selectors, services
-from mesoclinic.consultations.models import Consultation, PlanEdit, StoredPlan
-from mesoclinic.consultations.schemas import (
-    ConsultationIn,
-    ConsultationOut,
-    ErrorOut,
-    PlanEditIn,
-    PlanEditOut,
-    PlanGenerateIn,
-    StoredPlanOut,
-)
+from mesoclinic.consultations.models import Consultation
+from mesoclinic.consultations.schemas import ConsultationIn, ConsultationOut, ErrorOut
 from mesoclinic.core.errors import Invalid
 from mesoclinic.patients.selectors import patient_get_for_user
+from mesoclinic.plans import selectors as plan_selectors
+from mesoclinic.plans import services as plan_services
+from mesoclinic.plans.models import PlanEdit, StoredPlan
+from mesoclinic.plans.schemas import PlanEditIn, PlanEditOut, PlanGenerateIn, StoredPlanOut
 
 router = Router(tags=["consultations"], auth=token_auth)
 
@@ -104,7 +100,9 @@ def plan_generate(
     consultation = selectors.consultation_get_for_user(
         user, consultation_id, capability=Capability.EDIT_CLINICAL, audit_action=None
     )
-    plan = services.plan_generate(consultation=consultation, by=user, start_date=payload.start_date)
+    plan = plan_services.plan_generate(
+        consultation=consultation, by=user, start_date=payload.start_date
+    )
     return Status(201, plan)
 
 
@@ -115,7 +113,7 @@ def plan_generate(
 )
 def plan_list(request: HttpRequest, consultation_id: int) -> list[StoredPlan]:
     """Newest first, each with its edits oldest first."""
-    return selectors.plan_list_for_user(_user(request), consultation_id)
+    return plan_selectors.plan_list_for_user(_user(request), consultation_id)
 
 
 @router.post(
@@ -129,10 +127,10 @@ def plan_edit(request: HttpRequest, plan_id: int, payload: PlanEditIn) -> Status
     The engine's original plan is kept; the edit records the old and the new value.
     """
     user = _user(request)
-    plan = selectors.plan_get_for_user(
+    plan = plan_selectors.plan_get_for_user(
         user, plan_id, capability=Capability.EDIT_CLINICAL, audit_action=None
     )
-    edit = services.plan_edit(
+    edit = plan_services.plan_edit(
         plan=plan, path=payload.path, value=payload.value, reason=payload.reason, by=user
     )
     return Status(201, edit)

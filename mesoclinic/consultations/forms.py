@@ -17,79 +17,15 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.forms.utils import ErrorList
 from django.utils import timezone
 
-from mesoclinic.consultations import plan_edits, plan_view
 from mesoclinic.consultations.models import Consultation, Fitzpatrick, NeedleFear
-from mesoclinic.consultations.plan_edits import EditError
 from mesoclinic.consultations.services import History
-from mesoclinic.core.form_limits import without_browser_limits
+from mesoclinic.core.forms import NamedErrorsMixin
 from mesoclinic.planning.knowledge_model import Knowledge
 
 CONCERN_PREFIX = "concern_"
 _POTENTIAL = {"": None, "yes": True, "no": False}
-
-
-class NamedErrorsMixin:
-    """Prefixes each field error with the field's label and, if absent, the value typed.
-
-    Length limits are the server's (``without_browser_limits``).
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        without_browser_limits(self)  # type: ignore[arg-type]
-
-    def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        form: forms.BaseForm = self  # type: ignore[assignment]
-        if not form.is_bound:
-            return
-        errors_by_field = form.errors  # set by full_clean above
-        for name, errors in list(errors_by_field.items()):
-            if name not in form.fields:
-                continue
-            field = form.fields[name]
-            label = str(field.label or name.replace("_", " ").capitalize())
-            typed = _typed(form, name, field)
-            named = []
-            for message in errors:
-                text = str(message)
-                if text.startswith(f"{label}: "):
-                    named.append(text)
-                    continue
-                # Cut like patients.fields.shown: a pasted page must not be echoed whole.
-                echo = typed if len(typed) <= 40 else typed[:40] + "…"
-                suffix = f" (you entered “{echo}”)" if typed and typed not in text else ""
-                named.append(f"{label}: {text}{suffix}")
-            errors_by_field[name] = ErrorList(named)
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        """A service's ``Invalid.errors`` as form errors, led by the field's label.
-
-        A message that starts with the field's code (``weight_kg: ...``) has the code replaced
-        by the label; errors for fields the form does not have go to the top of the form.
-        """
-        form: forms.BaseForm = self  # type: ignore[assignment]
-        for name, messages in errors.items():
-            field = form.fields.get(name)
-            for message in messages:
-                if field is None:
-                    form.add_error(None, message)
-                    continue
-                label = str(field.label or name)
-                text = message.removeprefix(f"{name}: ")
-                form.add_error(name, f"{label}: {text}")
-
-    def error_summary(self) -> list[tuple[str, str]]:
-        """(anchor id, message) for each error, fields in form order, general errors first."""
-        form: forms.BaseForm = self  # type: ignore[assignment]
-        summary = [("", str(message)) for message in form.non_field_errors()]
-        for name in form.fields:
-            for message in form.errors.get(name, []):
-                summary.append((f"id_{name}", str(message)))
-        return summary
 
 
 class ClinicDateTimeField(forms.DateTimeField):
@@ -224,48 +160,6 @@ class ConsultationForm(NamedErrorsMixin, forms.Form):
         )
 
 
-class PlanGenerateForm(NamedErrorsMixin, forms.Form):
-    start_date = forms.DateField(
-        label="First visit",
-        required=False,
-        help_text="Leave empty for the day after the consultation.",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-
-class PlanEditForm(NamedErrorsMixin, forms.Form):
-    path = forms.ChoiceField(label="Value to change")
-    value = forms.CharField(
-        label="New value",
-        max_length=plan_edits.MAX_TEXT,
-        help_text=(
-            "Numbers in the plan's units (mm, mL, days, weeks); a depth that is not set takes "
-            "three numbers: target, min, max."
-        ),
-    )
-    reason = forms.CharField(
-        label="Reason for the change",
-        max_length=2_000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def __init__(
-        self, *args: Any, plan: dict[str, Any], knowledge: Knowledge, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        _set_choices(self, "path", plan_view.path_choices(plan, knowledge))
-
-    def clean(self) -> dict[str, Any] | None:
-        data = super().clean() or {}
-        path, text = data.get("path"), data.get("value")
-        if path and text is not None:
-            try:
-                data["typed_value"] = plan_edits.value_from_text(path, text)
-            except EditError as error:
-                self.add_error(error.field, error.message)
-        return data
-
-
 def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
     field = form.fields[name]
     assert isinstance(field, forms.ChoiceField)  # noqa: S101 - all callers pass choice fields
@@ -274,14 +168,3 @@ def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) ->
 
 def _words(code: str) -> str:
     return code.replace("_", " ").capitalize()
-
-
-def _typed(form: forms.BaseForm, name: str, field: forms.Field) -> str:
-    """What the user sent for ``name``, joined when several values; "" when nothing."""
-    key = form.add_prefix(name)
-    if isinstance(field.widget, forms.CheckboxSelectMultiple):
-        getlist = getattr(form.data, "getlist", None)
-        values = getlist(key) if getlist else form.data.get(key, [])
-        return ", ".join(str(value) for value in values)
-    value = form.data.get(key, "")
-    return str(value).strip() if isinstance(value, str) else ""

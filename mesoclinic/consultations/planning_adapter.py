@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Final
 from django.conf import settings
 
 from mesoclinic.planning.engine import make_plan
-from mesoclinic.planning.errors import PlanningError
+from mesoclinic.planning.errors import PlanningError, Problem
 from mesoclinic.planning.knowledge import default_knowledge
 from mesoclinic.planning.knowledge_model import Knowledge
 from mesoclinic.planning.render import plan_to_dict
@@ -142,17 +142,17 @@ def generate(
     return data, plan_to_dict(plan, base)
 
 
-def field_errors(problems: Sequence[str], consultation: Consultation) -> dict[str, list[str]]:
+def field_errors(problems: Sequence[Problem], consultation: Consultation) -> dict[str, list[str]]:
     """``PlanningError`` problems renamed to the consultation's fields (for ``generate``)."""
     return _by_field(problems, consultation, skip_requests=False)
 
 
 def _by_field(
-    problems: Sequence[str], consultation: Consultation, *, skip_requests: bool
+    problems: Sequence[Problem], consultation: Consultation, *, skip_requests: bool
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    for line in problems:
-        path, _, message = line.partition(": ")
+    for problem in problems:
+        path, message = problem.path, problem.message
         if path.startswith("requests"):
             if skip_requests:
                 continue

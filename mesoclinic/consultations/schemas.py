@@ -69,45 +69,6 @@ class ConsultationOut(Schema):
     updated_at: dt.datetime
 
 
-class PlanGenerateIn(_In):
-    start_date: dt.date | None = Field(
-        default=None, description="First visit; omitted: the day after the consultation."
-    )
-
-
-class PlanEditIn(_In):
-    path: str = Field(
-        max_length=120,
-        description="e.g. areas[0].points, courses[0].sessions",
-        examples=["areas[0].points"],
-    )
-    value: Any = Field(description="The new value: a number, text, a date or a depth object.")
-    reason: str = Field(max_length=2_000, description="Why; required, not blank.")
-
-
-class PlanEditOut(Schema):
-    id: int
-    plan_id: int
-    path: str
-    old_value: Any
-    new_value: Any
-    reason: str
-    edited_by_id: int
-    edited_at: dt.datetime
-
-
-class StoredPlanOut(Schema):
-    id: int
-    consultation_id: int
-    created_at: dt.datetime
-    created_by_id: int
-    knowledge_version: str
-    request: dict[str, Any]
-    engine_output: dict[str, Any] = Field(description="The engine's plan, never changed.")
-    current: dict[str, Any] = Field(description="The engine's plan with the edits applied.")
-    edits: list[PlanEditOut]
-
-
 class ErrorOut(Schema):
     error: str
     fields: dict[str, list[str]] | None = None

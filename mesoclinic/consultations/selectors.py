@@ -1,9 +1,9 @@
-"""Reads of consultations and plans, each through ``patient_get_for_user`` and audited once.
+"""Reads of consultations, each through ``patient_get_for_user`` and audited once.
 
 Every function here takes the acting user first and checks, through the patients accessor, that
 the patient is in one of the user's sites (else ``NotFound``, 404) and that the user's role has
-the capability (else ``Forbidden``, 403); both refusals are audited there. A consultation or
-plan that does not exist, or that belongs to another patient than the one in the URL, is
+the capability (else ``Forbidden``, 403); both refusals are audited there. A consultation
+that does not exist, or that belongs to another patient than the one in the URL, is
 ``NotFound`` too, audited here. Each successful read records exactly one audit event.
 """
 
@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count
 
 from mesoclinic.accounts.access import Capability
 from mesoclinic.audit.models import Action
 from mesoclinic.audit.services import audit_denied, audit_record
-from mesoclinic.consultations.models import Consultation, PlanEdit, StoredPlan
+from mesoclinic.consultations.models import Consultation
 from mesoclinic.core.errors import NotFound
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.selectors import patient_get_for_user
@@ -76,7 +76,7 @@ def consultation_get_for_user(
             reason="no_such_consultation",
             object_type="consultation",
             object_id=consultation_id,
-            patient_id=patient_id if _patient_exists(patient_id) else None,
+            patient_id=patient_id if patient_exists(patient_id) else None,
         )
         raise NotFound("No such consultation.")
     consultation.patient = patient_get_for_user(
@@ -91,104 +91,7 @@ def consultation_get_for_user(
     return consultation
 
 
-def plan_get_for_user(
-    user: User,
-    plan_id: int,
-    *,
-    consultation_id: int | None = None,
-    patient_id: int | None = None,
-    capability: Capability = Capability.VIEW_CLINICAL,
-    audit_action: Action | None = Action.VIEW,
-) -> StoredPlan:
-    """The stored plan with its consultation, patient and creator, if the user may reach it.
-
-    ``consultation_id`` and ``patient_id``, when given, must match the plan's.
-    """
-    plan = (
-        StoredPlan.objects.select_related(
-            "consultation__patient__site",
-            "consultation__site",
-            "consultation__practitioner",
-            "created_by",
-        )
-        .filter(pk=plan_id)
-        .first()
-    )
-    mismatch = plan is not None and (
-        (consultation_id is not None and plan.consultation_id != consultation_id)
-        or (patient_id is not None and plan.consultation.patient_id != patient_id)
-    )
-    if plan is None or mismatch:
-        audit_denied(
-            reason="no_such_plan",
-            object_type="plan",
-            object_id=plan_id,
-            patient_id=patient_id if _patient_exists(patient_id) else None,
-        )
-        raise NotFound("No such plan.")
-    plan.consultation.patient = patient_get_for_user(
-        user,
-        plan.consultation.patient_id,
-        capability=capability,
-        audit_action=audit_action,
-        object_type="plan",
-        object_id=plan.pk,
-        site_id=plan.consultation.site_id,
-    )
-    return plan
-
-
-def plans_of(consultation: Consultation) -> list[StoredPlan]:
-    """The consultation's plans, newest first, with their creators and edit counts.
-
-    No access check: call it only with a consultation from ``consultation_get_for_user``.
-    """
-    return list(
-        StoredPlan.objects.filter(consultation=consultation)
-        .select_related("created_by")
-        .annotate(edit_count=Count("edits"))
-        .order_by("-created_at", "-id")
-    )
-
-
-def latest_plan_of(consultation: Consultation) -> StoredPlan | None:
-    """The consultation's newest plan, or None. Same rule as ``plans_of``."""
-    return (
-        StoredPlan.objects.filter(consultation=consultation)
-        .select_related("created_by")
-        .order_by("-created_at", "-id")
-        .first()
-    )
-
-
-def edits_of(plan: StoredPlan) -> QuerySet[PlanEdit]:
-    """The plan's edits, oldest first, with their authors. Same rule as ``plans_of``."""
-    return (
-        PlanEdit.objects.filter(plan=plan).select_related("edited_by").order_by("edited_at", "id")
-    )
-
-
-def _patient_exists(patient_id: int | None) -> bool:
+def patient_exists(patient_id: int | None) -> bool:
+    """Whether the id names a patient, to fill a refusal's audit row."""
     # The audit row's patient is a foreign key: a made-up id in a URL must not break the insert.
     return patient_id is not None and Patient.objects.filter(pk=patient_id).exists()
-
-
-def plan_list_for_user(user: User, consultation_id: int) -> list[StoredPlan]:
-    """The consultation's plans with their edits, newest first; one LIST event for the read.
-
-    Cost: the accessor's queries, one SELECT of the plans and one of their edits.
-    """
-    consultation = consultation_get_for_user(user, consultation_id, audit_action=None)
-    plans = list(
-        StoredPlan.objects.filter(consultation=consultation)
-        .prefetch_related(Prefetch("edits", queryset=PlanEdit.objects.order_by("edited_at", "id")))
-        .order_by("-created_at", "-id")
-    )
-    audit_record(
-        action=Action.LIST,
-        object_type="plan",
-        patient_id=consultation.patient_id,
-        site_id=consultation.site_id,
-        detail={"consultation_id": consultation.pk, "count": len(plans)},
-    )
-    return plans

@@ -18,12 +18,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mesoclinic.accounts.access import Capability
 from mesoclinic.audit.models import Action
 from mesoclinic.consultations import planning_adapter, selectors, services
-from mesoclinic.consultations.forms import ConsultationForm, PlanGenerateForm
-from mesoclinic.consultations.map_view import marked_zones, zone_map
+from mesoclinic.consultations.forms import ConsultationForm
+from mesoclinic.consultations.map_display import marked_zones, zone_map
 from mesoclinic.consultations.models import Consultation
-from mesoclinic.consultations.plan_view import code_label, concern_names, zone_names
 from mesoclinic.core.errors import Invalid
 from mesoclinic.patients.selectors import patient_get_for_user
+from mesoclinic.plans import selectors as plan_selectors
+from mesoclinic.plans.display import code_label, concern_names, zone_names
+from mesoclinic.plans.forms import PlanGenerateForm
 
 
 @login_required
@@ -172,8 +174,8 @@ def render_detail(
                 knowledge, mode="view", marked=marked_zones(consultation.concerns), labels={}
             ),
             "history": _history_rows(consultation),
-            "plans": selectors.plans_of(consultation),
-            "latest": selectors.latest_plan_of(consultation),
+            "plans": plan_selectors.plans_of(consultation),
+            "latest": plan_selectors.latest_plan_of(consultation),
             "generate_form": generate_form,
             "clinic_zone": planning_adapter.clinic_zone(consultation.site),
             "default_start": planning_adapter.default_start_date(consultation),

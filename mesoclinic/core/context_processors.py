@@ -1,5 +1,4 @@
-"""Template context every page needs: what the signed-in user may do, and where the
-navigation leads."""
+"""Template context every page needs: where the header's navigation leads."""
 
 from __future__ import annotations
 
@@ -8,9 +7,6 @@ from functools import cache
 from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
 
-from mesoclinic.accounts.access import Capability, capabilities_of
-
-_KEYS = {capability: f"perms_{capability.value}" for capability in Capability}
 # The links of every page's header, by the key the base template reads.
 _NAVIGATION = {
     "home": "index",
@@ -21,12 +17,6 @@ _NAVIGATION = {
     "password": "accounts:password",
     "logout": "accounts:logout",
 }
-
-
-def capabilities(request: HttpRequest) -> dict[str, bool]:
-    """``perms_<capability>``: True or False for each capability (one lookup of the role)."""
-    allowed = capabilities_of(request.user)
-    return {key: capability in allowed for capability, key in _KEYS.items()}
 
 
 def navigation(request: HttpRequest) -> dict[str, dict[str, str]]:

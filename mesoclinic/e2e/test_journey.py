@@ -24,10 +24,11 @@ from mesoclinic.audit.context import acting_as
 from mesoclinic.consent.models import ConsentRecord, PhotoConsent
 from mesoclinic.consent.services import consent_template_publish
 from mesoclinic.consent.tests.flush import consent_records_removed  # noqa: F401 - a fixture
-from mesoclinic.consultations.models import Consultation, PlanEdit, StoredPlan
+from mesoclinic.consultations.models import Consultation
 from mesoclinic.e2e.browser import serious_accessibility_violations
 from mesoclinic.patients.models import Patient
 from mesoclinic.photos.models import Photo
+from mesoclinic.plans.models import PlanEdit, StoredPlan
 
 pytestmark = [
     pytest.mark.browser,

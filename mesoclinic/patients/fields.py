@@ -16,7 +16,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
-from mesoclinic.core.form_limits import without_browser_limits
+from mesoclinic.core.forms import without_browser_limits
 
 SHOWN_MAX = 40
 

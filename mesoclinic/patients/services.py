@@ -123,7 +123,7 @@ def patient_update(*, actor: User, patient: Patient, details: PatientDetails) ->
 
     Raises ``NotFound``/``Forbidden`` (audited) if the actor may not edit the patient,
     ``PatientArchived`` (audited) for an archived patient, ``Invalid`` for a broken rule.
-    Saves and audits nothing when nothing changed.
+    When nothing changed it saves nothing and records a VIEW (the caller shows the record).
     """
     _check_access(actor, patient, Capability.EDIT_PATIENT)
     if patient.is_archived:
@@ -138,6 +138,7 @@ def patient_update(*, actor: User, patient: Patient, details: PatientDetails) ->
     _check_rules(details)
     changed = [name for name in DETAIL_FIELDS if getattr(patient, name) != getattr(details, name)]
     if not changed:
+        _audit_unchanged(patient, "update")
         return patient
     with transaction.atomic():
         for name in changed:
@@ -159,10 +160,11 @@ def patient_archive(*, actor: User, patient: Patient) -> Patient:
     """Archive the patient (Capability.EDIT_PATIENT): the record becomes read-only.
 
     Archived patients leave the default list and duplicate checks; nothing is deleted.
-    Archiving an archived patient changes and audits nothing.
+    Archiving an archived patient changes nothing and records a VIEW (the caller shows it).
     """
     _check_access(actor, patient, Capability.EDIT_PATIENT)
     if patient.is_archived:
+        _audit_unchanged(patient, "archive")
         return patient
     with transaction.atomic():
         patient.archived_at = timezone.now()
@@ -181,10 +183,12 @@ def patient_unarchive(*, actor: User, patient: Patient) -> Patient:
     """Restore an archived patient (managers: ``RESTORE_CAPABILITY``).
 
     Audited as UPDATE of ``archived_at`` with ``"restored": true`` (the audit's actions have no
-    separate "restore"). Restoring a patient who is not archived changes and audits nothing.
+    separate "restore"). Restoring a patient who is not archived changes nothing and records a
+    VIEW (the caller shows the record).
     """
     _check_access(actor, patient, RESTORE_CAPABILITY)
     if not patient.is_archived:
+        _audit_unchanged(patient, "restore")
         return patient
     with transaction.atomic():
         patient.archived_at = None
@@ -220,6 +224,18 @@ def patient_search_reindex() -> int:
             batch = []
     written += len(PatientNameToken.objects.bulk_create(batch))
     return written
+
+
+def _audit_unchanged(patient: Patient, asked: str) -> None:
+    """A write that changed nothing still hands the record back: record that read."""
+    audit_record(
+        action=Action.VIEW,
+        object_type="patient",
+        object_id=patient.pk,
+        patient_id=patient.pk,
+        site_id=patient.site_id,
+        detail={"unchanged": asked},
+    )
 
 
 def _check_access(actor: User, patient: Patient, capability: Capability) -> None:

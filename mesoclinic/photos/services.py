@@ -86,10 +86,11 @@ def photo_upload(
         uploaded_by=by,
         uploaded_at=timezone.now(),
     )
-    # FieldFile.save writes through the default storage under the model's upload_to paths.
-    photo.file.save("photo.jpg", ContentFile(clean.jpeg), save=False)
-    photo.thumbnail.save("thumbnail.jpg", ContentFile(clean.thumbnail), save=False)
     try:
+        # FieldFile.save writes through the default storage under the model's upload_to paths.
+        # Inside the try: when the disk refuses the thumbnail, the photo already written goes.
+        photo.file.save("photo.jpg", ContentFile(clean.jpeg), save=False)
+        photo.thumbnail.save("thumbnail.jpg", ContentFile(clean.thumbnail), save=False)
         with transaction.atomic():
             again = photo_consent_current(patient, lock=True)
             if again is None or not again.clinical_record:

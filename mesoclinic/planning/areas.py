@@ -211,6 +211,7 @@ def _area(
         sex=sex,
         layer=protocol.layer,
         angle_deg=angle,
+        needle_length_mm=_number(protocol.needle_length_mm),
     )
     per_point = _number(protocol.volume_per_point_ml)
     points_q = protocol.points.get(zone)
@@ -255,6 +256,7 @@ def _area(
         protocol=protocol.code,
         layer=protocol.layer,
         depth_mm=advice.depth,
+        insertion_mm=advice.insertion_mm,
         depth_note=advice.note,
         angle_deg=angle,
         needle=Needle(
@@ -281,6 +283,7 @@ def _planned(substance: Substance) -> PlannedSubstance:
         name=substance.name,
         concentration=substance.concentration,
         role=substance.role,
+        prescription_only=substance.prescription_only,
         evidence=substance.evidence,
         evidence_note=note,
         sources=sorted_sources([*substance.sources, *cited(note)]),

@@ -67,19 +67,19 @@ def main(
     try:
         data = decode_json(text)
     except PlanningError as error:
-        err.writelines(f"{PROG}: {name}: {problem}\n" for problem in error.problems)
+        err.writelines(f"{PROG}: {name}: {line}\n" for line in error.lines)
         return EXIT_BAD_INPUT
     try:
         knowledge = default_knowledge()
     except PlanningError as error:
         err.write(f"{PROG}: the packaged knowledge base does not load:\n")
-        err.writelines(f"  {problem}\n" for problem in error.problems)
+        err.writelines(f"  {line}\n" for line in error.lines)
         return EXIT_BROKEN
     try:
         parsed = parse_batch(data, knowledge)
     except PlanningError as error:
         # The problem lines alone, exactly as the HTTP preview returns them.
-        err.writelines(f"{problem}\n" for problem in error.problems)
+        err.writelines(f"{line}\n" for line in error.lines)
         return EXIT_BAD_INPUT
 
     requests = parsed if isinstance(parsed, tuple) else (parsed,)

@@ -124,6 +124,7 @@ def _alternatives(request: PlanRequest, knowledge: Knowledge) -> tuple[Alternati
                 evidence=option.evidence,
                 note=option.note,
                 sources=sorted_sources(option.sources),
+                prescription_only=option.prescription_only,
             )
         )
     chosen.sort(key=lambda a: (not a.needle_free, _EVIDENCE_RANK[a.evidence], a.code))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from mesoclinic.planning.errors import PlanningError
+from mesoclinic.planning.errors import PlanningError, Problem
 
 
 def decode_json(text: str | bytes) -> object:
@@ -35,7 +35,8 @@ def decode_json(text: str | bytes) -> object:
         reason = "nested too deeply"
     except ValueError:  # the only other one: an integer beyond Python's conversion limit
         reason = "a number has too many digits"
-    raise PlanningError([f"invalid JSON: {reason}"])
+    # About the document as a whole: no field path.
+    raise PlanningError([Problem("", f"invalid JSON: {reason}")])
 
 
 class _NotJson(ValueError):

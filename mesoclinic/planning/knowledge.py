@@ -69,7 +69,9 @@ FILES: tuple[str, ...] = (
     "alternatives.toml",
 )
 
-SOURCE_QUALITIES = frozenset({"peer_reviewed", "label", "regulator", "secondary", "low", "vendor"})
+SOURCE_QUALITIES = frozenset(
+    {"peer_reviewed", "label", "consensus", "regulator", "secondary", "low", "vendor"}
+)
 PATIENT_STATES = frozenset({"pregnant", "breastfeeding", "may_become_pregnant"})
 PLAIN_TRIGGERS = ("pregnant", "breastfeeding", "weight_unknown", "infection_zone")
 TRIGGER_FORMS = (

@@ -46,7 +46,7 @@ class Source:
     id: str
     citation: str
     url: str
-    quality: str  # "peer_reviewed", "label", "secondary", "low", "vendor", "regulator"
+    quality: str  # peer_reviewed, label, consensus, regulator, secondary, low or vendor
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeGuard, TypeVar
 
+from mesoclinic.planning.errors import Problem
 from mesoclinic.planning.knowledge_model import Gap, Measure, Quantity, Sourced, Thickness
 
 E = TypeVar("E", bound=StrEnum)
@@ -76,7 +77,7 @@ def is_positive(value: object) -> bool:
 class Context:
     """What one load has found so far: the problems, and the codes defined by earlier files."""
 
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     sources: Codes = None
     zones: Codes = None
     concerns: Codes = None
@@ -101,9 +102,7 @@ class Entry:
     def problem(self, key: str | None, message: str) -> None:
         """Record ``message`` about ``key`` (None: about this table itself)."""
         at = ".".join(part for part in (self.path, key) if part)
-        self.ctx.problems.append(
-            f"{self.where}: {at}: {message}" if at else f"{self.where}: {message}"
-        )
+        self.ctx.problems.append(Problem(f"{self.where}: {at}" if at else self.where, message))
         if key is not None:
             self._bad.add(key)
 
@@ -352,19 +351,19 @@ def read_file(folder: Path, name: str, ctx: Context, blobs: dict[str, bytes]) ->
     try:
         blobs[name] = (folder / name).read_bytes()
     except FileNotFoundError:
-        ctx.problems.append(f"{name}: file is missing")
+        ctx.problems.append(Problem(name, "file is missing"))
         return None
     except OSError as error:
-        ctx.problems.append(f"{name}: cannot be read: {error.strerror}")
+        ctx.problems.append(Problem(name, f"cannot be read: {error.strerror}"))
         return None
     try:
         return tomllib.loads(blobs[name].decode("utf-8"))
     except UnicodeDecodeError as error:
         ctx.problems.append(
-            f"{name}: invalid TOML: not UTF-8 ({error.reason} at byte {error.start})"
+            Problem(name, f"invalid TOML: not UTF-8 ({error.reason} at byte {error.start})")
         )
     except tomllib.TOMLDecodeError as error:
-        ctx.problems.append(f"{name}: invalid TOML: {error}")
+        ctx.problems.append(Problem(name, f"invalid TOML: {error}"))
     return None
 
 

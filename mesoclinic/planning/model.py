@@ -155,6 +155,7 @@ class Alternative:
     evidence: Evidence
     note: str
     sources: tuple[str, ...]
+    prescription_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,7 @@ class PlannedSubstance:
     name: str
     concentration: str | None
     role: SubstanceRole
+    prescription_only: bool
     evidence: Evidence
     evidence_note: str
     sources: tuple[str, ...]
@@ -196,6 +198,8 @@ class Area:
     protocol: str
     layer: Layer
     depth_mm: Depth | None
+    insertion_mm: float | None
+    """Length of needle to insert to reach ``depth_mm.target``; None where not established."""
     depth_note: str
     angle_deg: int | None
     needle: Needle

@@ -86,6 +86,7 @@ def _alternative(alternative: Alternative) -> JsonDict:
         "name": alternative.name,
         "needle_free": alternative.needle_free,
         "for_concerns": list(alternative.for_concerns),
+        "prescription_only": alternative.prescription_only,
         "evidence": alternative.evidence.value,
         "note": alternative.note,
         "sources": list(alternative.sources),
@@ -102,6 +103,7 @@ def _area(area: Area) -> JsonDict:
         "depth_mm": (
             None if depth is None else {"target": depth.target, "min": depth.min, "max": depth.max}
         ),
+        "insertion_mm": area.insertion_mm,
         "depth_note": area.depth_note,
         "angle_deg": area.angle_deg,
         "needle": {"gauge": area.needle.gauge, "length_mm": area.needle.length_mm},
@@ -122,6 +124,7 @@ def _substance(substance: PlannedSubstance) -> JsonDict:
         "name": substance.name,
         "concentration": substance.concentration,
         "role": substance.role.value,
+        "prescription_only": substance.prescription_only,
         "evidence": substance.evidence.value,
         "evidence_note": substance.evidence_note,
         "sources": list(substance.sources),
@@ -163,6 +166,10 @@ def _sources(plan: Plan, knowledge: Knowledge) -> dict[str, dict[str, str]]:
     if missing:
         raise LookupError(f"plan cites sources the knowledge base lacks: {', '.join(missing)}")
     return {
-        sid: {"citation": knowledge.sources[sid].citation, "url": knowledge.sources[sid].url}
+        sid: {
+            "citation": knowledge.sources[sid].citation,
+            "url": knowledge.sources[sid].url,
+            "quality": knowledge.sources[sid].quality,
+        }
         for sid in plan.sources
     }

@@ -28,7 +28,7 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Final
 
-from mesoclinic.planning.errors import PlanningError
+from mesoclinic.planning.errors import PlanningError, Problem
 from mesoclinic.planning.knowledge_model import Knowledge
 from mesoclinic.planning.model import ConcernRequest, NeedleFear, Patient, PlanRequest, Sex
 
@@ -37,6 +37,11 @@ MIN_AGE: Final = 0
 MAX_AGE: Final = 130
 MIN_WEIGHT_KG: Final = 1
 MAX_WEIGHT_KG: Final = 400
+# The first visit's date. The bounds keep every visit of every course a valid date (a course
+# runs for months, so 9999-12-31 plus an interval would not be one) and refuse a year 1 that is
+# a typo, not a plan; they are wide enough for any consultation a clinic records.
+MIN_START_DATE: Final = dt.date(1900, 1, 1)
+MAX_START_DATE: Final = dt.date(2999, 12, 31)
 
 _TOP_FIELDS: Final = ("patient", "requests", "start_date")
 _PATIENT_FIELDS: Final = (
@@ -71,8 +76,8 @@ def parse_batch(data: object, knowledge: Knowledge) -> tuple[PlanRequest, ...] |
     if not isinstance(data, list):
         return parse_request(data, knowledge)
     if not data:
-        raise PlanningError(["request: an empty array holds no plan request"])
-    problems: list[str] = []
+        raise PlanningError([Problem("request", "an empty array holds no plan request")])
+    problems: list[Problem] = []
     parsed: list[PlanRequest] = []
     for index, item in enumerate(data):
         try:
@@ -90,24 +95,24 @@ def parse_request(data: object, knowledge: Knowledge, *, path: str = "") -> Plan
     ``path`` prefixes every problem's field path (``parse_batch`` passes ``[i]``). Raises one
     ``PlanningError`` listing all problems; never raises anything else, whatever ``data`` is.
     """
-    problems: list[str] = []
+    problems: list[Problem] = []
     request = _Parser(knowledge, problems).request(data, path)
     if problems or request is None:
         # Every None above comes with a problem; the fallback keeps "only PlanningError" true
         # should a future check forget to report one.
-        raise PlanningError(problems or [f"{_label(path)}: invalid"])
+        raise PlanningError(problems or [Problem(_label(path), "invalid")])
     return request
 
 
 class _Parser:
     """One pass over one request, appending to ``problems`` instead of stopping at the first."""
 
-    def __init__(self, knowledge: Knowledge, problems: list[str]) -> None:
+    def __init__(self, knowledge: Knowledge, problems: list[Problem]) -> None:
         self.knowledge = knowledge
         self.problems = problems
 
     def fail(self, path: str, message: str) -> None:
-        self.problems.append(f"{_label(path)}: {message}")
+        self.problems.append(Problem(_label(path), message))
 
     def request(self, data: object, path: str) -> PlanRequest | None:
         fields = self.fields_of(data, path, _TOP_FIELDS)
@@ -335,9 +340,18 @@ class _Parser:
             return None
         if isinstance(value, str) and _ISO_DATE.fullmatch(value):
             try:
-                return dt.date.fromisoformat(value)
+                day = dt.date.fromisoformat(value)
             except ValueError:
                 pass
+            else:
+                if MIN_START_DATE <= day <= MAX_START_DATE:
+                    return day
+                self.fail(
+                    path,
+                    f"must be a date from {MIN_START_DATE.isoformat()} to "
+                    f"{MAX_START_DATE.isoformat()}, got {_show(value)}",
+                )
+                return None
         self.fail(path, f"must be a date YYYY-MM-DD, got {_show(value)}")
         return None
 

@@ -57,7 +57,7 @@ def preview(request: HttpRequest) -> HttpResponse:
     try:
         data = decode_json(body)
     except PlanningError as error:
-        return _problems(422, error.problems[0], list(error.problems))
+        return _problems(422, error.lines[0], list(error.lines))
     if isinstance(data, list):
         return _problems(
             422,
@@ -68,7 +68,7 @@ def preview(request: HttpRequest) -> HttpResponse:
     try:
         plan_request = parse_request(data, knowledge)
     except PlanningError as error:
-        return _problems(422, "invalid plan request", list(error.problems))
+        return _problems(422, "invalid plan request", list(error.lines))
     plan = make_plan(plan_request, knowledge)
     return _json(200, plan_to_dict(plan, knowledge))
 

@@ -1,9 +1,10 @@
-"""OpenAPI documentation of the planning contract's request and response.
+"""API shapes of plans: the planning contract's request and response, and stored plans.
 
-These schemas document ``POST /api/v1/plans/preview``; they do not validate it. The request is
-validated by ``planning.request`` (so the API's problem lines are the CLI's), and the response
-body is ``planning.render.plan_to_dict``'s output as is. The tests check that ``PlanSchema``
-accepts that output and reproduces it key for key, so the documentation cannot drift from it.
+The contract's schemas document ``POST /api/v1/plans/preview``; they do not validate it. The
+request is validated by ``planning.request`` (so the API's problem lines are the CLI's), and the
+response body is ``planning.render.plan_to_dict``'s output as is. The tests check that
+``PlanSchema`` accepts that output and reproduces it key for key, so the documentation cannot
+drift from it.
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ class AlternativeSchema(_Strict):
     name: str
     needle_free: bool
     for_concerns: list[str]
+    prescription_only: bool = Field(description="A prescription-only medicine: not named publicly.")
     evidence: Evidence
     note: str
     sources: list[str]
@@ -111,6 +113,7 @@ class PlannedSubstanceSchema(_Strict):
     name: str
     concentration: str | None
     role: SubstanceRole
+    prescription_only: bool = Field(description="A prescription-only medicine: needs a prescriber.")
     evidence: Evidence
     evidence_note: str
     sources: list[str]
@@ -122,6 +125,9 @@ class AreaSchema(_Strict):
     protocol: str
     layer: Layer
     depth_mm: DepthSchema | None = Field(description="null: no measured thickness; see note.")
+    insertion_mm: float | None = Field(
+        description="Needle length to insert to reach the target depth; null: not established."
+    )
     depth_note: str
     angle_deg: int | None
     needle: NeedleSchema
@@ -164,7 +170,10 @@ class VisitSchema(_Strict):
 
 class SourceSchema(_Strict):
     citation: str
-    url: str
+    url: str = Field(description="Empty where no open record was found.")
+    quality: Literal[
+        "peer_reviewed", "label", "consensus", "regulator", "secondary", "low", "vendor"
+    ]
 
 
 class PlanSchema(_Strict):
@@ -249,3 +258,45 @@ def _inline(schema: dict[str, Any]) -> dict[str, Any]:
 
     result: dict[str, Any] = resolve(schema)
     return result
+
+
+# --- stored plans (``/api/v1/consultations/{id}/plans``) ----------------------------------
+
+
+class PlanGenerateIn(_Strict):
+    start_date: dt.date | None = Field(
+        default=None, description="First visit; omitted: the day after the consultation."
+    )
+
+
+class PlanEditIn(_Strict):
+    path: str = Field(
+        max_length=120,
+        description="e.g. areas[0].points, courses[0].sessions",
+        examples=["areas[0].points"],
+    )
+    value: Any = Field(description="The new value: a number, text, a date or a depth object.")
+    reason: str = Field(max_length=2_000, description="Why; required, not blank.")
+
+
+class PlanEditOut(Schema):
+    id: int
+    plan_id: int
+    path: str
+    old_value: Any
+    new_value: Any
+    reason: str
+    edited_by_id: int
+    edited_at: dt.datetime
+
+
+class StoredPlanOut(Schema):
+    id: int
+    consultation_id: int
+    created_at: dt.datetime
+    created_by_id: int
+    knowledge_version: str
+    request: dict[str, Any]
+    engine_output: dict[str, Any] = Field(description="The engine's plan, never changed.")
+    current: dict[str, Any] = Field(description="The engine's plan with the edits applied.")
+    edits: list[PlanEditOut]

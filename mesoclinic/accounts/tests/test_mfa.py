@@ -22,7 +22,7 @@ from mesoclinic.accounts.tests.helpers import (
 )
 from mesoclinic.audit.models import Action, AuditEvent
 from mesoclinic.conftest import PASSWORD
-from mesoclinic.core.services import demo_manager_upsert
+from mesoclinic.demo.services import demo_manager_upsert
 
 MFA = "/accounts/mfa/"
 NOW = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.template import Library
 
-from mesoclinic.consultations.plan_view import code_label, show_value
+from mesoclinic.plans.display import code_label, show_value
 
 register = Library()
 

@@ -11,8 +11,10 @@ from mesoclinic.accounts.models import User
 from mesoclinic.audit.context import acting_as
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.consultations import services
-from mesoclinic.consultations.models import Consultation, StoredPlan
+from mesoclinic.consultations.models import Consultation
 from mesoclinic.patients.models import Patient
+from mesoclinic.plans import services as plan_services
+from mesoclinic.plans.models import StoredPlan
 
 HELD_AT = dt.datetime(2027, 1, 10, 10, 30, tzinfo=dt.UTC)
 CONCERNS: list[dict[str, Any]] = [
@@ -50,7 +52,7 @@ def make_consultation(
 
 def make_plan(consultation: Consultation, by: User, **kwargs: Any) -> StoredPlan:
     with acting_as(by):
-        return services.plan_generate(consultation=consultation, by=by, **kwargs)
+        return plan_services.plan_generate(consultation=consultation, by=by, **kwargs)
 
 
 def url(
@@ -60,7 +62,7 @@ def url(
     *,
     patient: Patient | None = None,
 ) -> str:
-    """A consultations page's URL for the given objects."""
+    """A consultation or plan page's URL for the given objects."""
     if plan is not None:
         consultation = plan.consultation
     kwargs: dict[str, int] = {}
@@ -71,7 +73,16 @@ def url(
         kwargs["patient_id"] = patient.pk
     if plan is not None:
         kwargs["plan_id"] = plan.pk
-    return reverse(f"consultations:{name}", kwargs=kwargs)
+    return reverse(_PLAN_PAGES.get(name, f"consultations:{name}"), kwargs=kwargs)
+
+
+# The plan pages live in the plans app; the tests name them as pages of a consultation.
+_PLAN_PAGES = {
+    "plan_generate": "plans:generate",
+    "plan": "plans:detail",
+    "plan_edit": "plans:edit",
+    "plan_print": "plans:print",
+}
 
 
 def events(**filters: Any) -> list[AuditEvent]:

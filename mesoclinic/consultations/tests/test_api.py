@@ -11,9 +11,10 @@ from django.test import Client
 from mesoclinic.accounts.models import User
 from mesoclinic.accounts.token_services import api_token_create
 from mesoclinic.audit.models import Action, AuditEvent, Outcome
-from mesoclinic.consultations.models import Consultation, PlanEdit, StoredPlan
+from mesoclinic.consultations.models import Consultation
 from mesoclinic.consultations.tests.helpers import CONCERNS, make_consultation, make_plan
 from mesoclinic.patients.models import Patient
+from mesoclinic.plans.models import PlanEdit, StoredPlan
 
 API = "/api/v1/consultations"
 

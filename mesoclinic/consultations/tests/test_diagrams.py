@@ -8,7 +8,7 @@ import re
 import pytest
 
 from mesoclinic.consultations.diagrams import DIAGRAM_BY_CODE, DIAGRAMS, ZONE_SHAPES
-from mesoclinic.consultations.map_view import zone_map
+from mesoclinic.consultations.map_display import zone_map
 from mesoclinic.planning.knowledge import default_knowledge
 
 CONTRACT_ZONES = [

@@ -16,9 +16,9 @@ from django.test import Client
 
 from mesoclinic.accounts.models import Site, User
 from mesoclinic.audit.models import Action, AuditEvent, Outcome
-from mesoclinic.consultations.models import StoredPlan
 from mesoclinic.consultations.tests.helpers import make_consultation, make_plan, url
 from mesoclinic.patients.models import Patient
+from mesoclinic.plans.models import StoredPlan
 
 
 @dataclass(frozen=True)

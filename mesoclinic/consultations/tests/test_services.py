@@ -17,6 +17,7 @@ from mesoclinic.consultations.models import Consultation, Status
 from mesoclinic.consultations.tests.helpers import HELD_AT, events, history, make_consultation
 from mesoclinic.core.errors import Invalid
 from mesoclinic.patients.models import Patient
+from mesoclinic.plans import services as plan_services
 
 
 def test_it_creates_a_draft_with_the_snapshot_and_audits_it(
@@ -145,7 +146,7 @@ def test_it_completes_a_draft_once_and_then_refuses_changes(
     with pytest.raises(Invalid):
         services.consultation_complete(consultation=consultation, by=practitioner_a)
     with pytest.raises(Invalid):
-        services.plan_generate(consultation=consultation, by=practitioner_a)
+        plan_services.plan_generate(consultation=consultation, by=practitioner_a)
 
 
 def test_the_database_refuses_a_completed_row_without_its_time(

@@ -9,8 +9,6 @@ from django.test import Client
 
 from mesoclinic.accounts.models import User
 from mesoclinic.audit.context import acting_as
-from mesoclinic.consultations import services
-from mesoclinic.consultations.models import StoredPlan
 from mesoclinic.consultations.tests.helpers import (
     XSS_CORPUS,
     XSS_TEXT,
@@ -19,6 +17,8 @@ from mesoclinic.consultations.tests.helpers import (
     url,
 )
 from mesoclinic.patients.models import Patient
+from mesoclinic.plans import services
+from mesoclinic.plans.models import StoredPlan
 
 
 @pytest.fixture

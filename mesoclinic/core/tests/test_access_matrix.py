@@ -36,9 +36,10 @@ from mesoclinic.consent.services import (
     photo_consent_record,
 )
 from mesoclinic.consent.tests.factories import drawn_signature
-from mesoclinic.consultations.services import History, consultation_create, plan_generate
+from mesoclinic.consultations.services import History, consultation_create
 from mesoclinic.patients.models import Patient
 from mesoclinic.photos.services import photo_upload
+from mesoclinic.plans.services import plan_generate
 
 ANY_STAFF = None  # any signed-in member of staff, whatever the role
 C = Capability
@@ -95,23 +96,23 @@ PAGES = [
         method="POST",
     ),
     Route(
-        "consultations:plan_generate",
+        "plans:generate",
         "/patients/{patient}/consultations/{consultation}/plans/generate/",
         C.EDIT_CLINICAL,
         method="POST",
     ),
     Route(
-        "consultations:plan",
+        "plans:detail",
         "/patients/{patient}/consultations/{consultation}/plans/{plan}/",
         C.VIEW_CLINICAL,
     ),
     Route(
-        "consultations:plan_edit",
+        "plans:edit",
         "/patients/{patient}/consultations/{consultation}/plans/{plan}/edit/",
         C.EDIT_CLINICAL,
     ),
     Route(
-        "consultations:plan_print",
+        "plans:print",
         "/patients/{patient}/consultations/{consultation}/plans/{plan}/print/",
         C.VIEW_CLINICAL,
     ),
@@ -189,6 +190,7 @@ NOT_IN_MATRIX = {
     "index": "public landing page",
     "health": "public probe for load balancers",
     "favicon": "public redirect to the icon among the static files",
+    "ready": "public probe for load balancers (ops tests)",
     "accounts:login": "where anonymous users are sent",
     "accounts:logout": "POST only; ends the caller's own session",
     "accounts:mfa": "reached before the second factor by design",
@@ -303,9 +305,12 @@ def _other_site_answers(role: str, capability: Capability | None) -> set[int]:
 
 
 def _call(client: Client, route: Route, world: dict[str, int], **headers: str) -> int:
+    """The status of one request; every signed-in or API answer must forbid caching."""
     path = route.path.format(**world)
     send: Callable[..., Any] = client.post if route.method == "POST" else client.get
-    return int(send(path, **headers).status_code)
+    response = send(path, **headers)
+    assert "no-store" in response.get("Cache-Control", ""), (path, response.status_code)
+    return int(response.status_code)
 
 
 @pytest.mark.parametrize("route", PAGES, ids=lambda r: r.name)
@@ -349,7 +354,9 @@ def test_api_operations_answer_each_persona_as_their_role_and_site_allow(
     practitioner_b: User,
     manager_b: User,
 ) -> None:
-    assert _call(Client(), route, world) == 401
+    anonymous = Client().generic(route.method, route.path.format(**world))
+    assert anonymous.status_code == 401
+    assert "no-store" in anonymous["Cache-Control"]
 
     def bearer(user: User) -> dict[str, str]:
         _, token = api_token_create(user=user, name="matrix")

@@ -1,8 +1,9 @@
-"""The planning engine imports nothing of Django: the rule that keeps it a sans-I/O core.
+"""The pure engines import nothing of Django: the rule that keeps them sans-I/O cores.
 
-Every module under ``mesoclinic/planning`` (its tests aside) may import the standard library,
-other planning modules and pure third-party packages, never Django, django-ninja or another
-part of Mesoclinic (which would bring Django in with it).
+Every module under ``mesoclinic/planning`` and ``mesoclinic/availability`` (their tests aside)
+may import the standard library, other modules of its own engine and pure third-party
+packages, never Django, django-ninja or another part of Mesoclinic (which would bring Django in
+with it).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from pathlib import Path
 
 from mesoclinic.core.tests.helpers import REPO_ROOT
 
-PLANNING = "mesoclinic.planning"
 BANNED_TOP_LEVEL = frozenset({"django", "ninja"})
 
 
@@ -35,10 +35,11 @@ def _imported_modules(
     return [f"{base}.{node.module}" if node.module else base]
 
 
-def find_impure_imports(root: Path) -> list[str]:
-    """``path:line: imports name`` for each forbidden import under ``root/mesoclinic/planning``."""
+def find_impure_imports(root: Path, engine: str = "planning") -> list[str]:
+    """``path:line: imports name`` for each forbidden import under ``root/mesoclinic/<engine>``."""
+    own = f"mesoclinic.{engine}"
     problems = []
-    for path in sorted((root / "mesoclinic" / "planning").rglob("*.py")):
+    for path in sorted((root / "mesoclinic" / engine).rglob("*.py")):
         if "tests" in path.relative_to(root).parts:
             continue
         module = _module_name(path, root)
@@ -48,9 +49,7 @@ def find_impure_imports(root: Path) -> list[str]:
                 continue
             for name in _imported_modules(node, module, path.name == "__init__.py"):
                 top = name.partition(".")[0]
-                outside = top == "mesoclinic" and not (
-                    name == PLANNING or name.startswith(PLANNING + ".")
-                )
+                outside = top == "mesoclinic" and not (name == own or name.startswith(own + "."))
                 if top in BANNED_TOP_LEVEL or outside:
                     problems.append(
                         f"{path.relative_to(root).as_posix()}:{node.lineno}: imports {name}"
@@ -60,6 +59,24 @@ def find_impure_imports(root: Path) -> list[str]:
 
 def test_it_finds_no_django_in_the_planning_engine() -> None:
     assert find_impure_imports(REPO_ROOT) == []
+
+
+def test_it_finds_no_django_in_the_availability_engine() -> None:
+    assert find_impure_imports(REPO_ROOT, "availability") == []
+
+
+def test_it_refuses_one_engine_importing_the_other(tmp_path: Path) -> None:
+    availability = tmp_path / "mesoclinic" / "availability"
+    availability.mkdir(parents=True)
+    (availability / "slots.py").write_text(
+        "from mesoclinic.availability.model import Slot\n"
+        "from mesoclinic.planning.model import Plan\n",
+        encoding="utf-8",
+    )
+
+    assert find_impure_imports(tmp_path, "availability") == [
+        "mesoclinic/availability/slots.py:2: imports mesoclinic.planning.model",
+    ]
 
 
 def test_it_names_file_and_line_of_each_forbidden_import(tmp_path: Path) -> None:

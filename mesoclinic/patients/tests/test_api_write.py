@@ -234,3 +234,44 @@ def test_only_managers_restore(
     restored = api_for(manager_a).post(_url(patient_a, "/restore"))
     assert restored.status_code == 200
     assert restored.json()["archived"] is False
+
+
+# --- every answer that carries the record is audited, writes that change nothing included -------
+
+
+def _reads(patient: Patient) -> list[dict[str, object]]:
+    return list(
+        AuditEvent.objects.filter(patient=patient, action=Action.VIEW)
+        .order_by("id")
+        .values_list("detail", flat=True)
+    )
+
+
+def test_an_empty_patch_returns_the_record_and_audits_the_read(
+    api_for: ApiFor, receptionist_a: User, patient_a: Patient
+) -> None:
+    response = api_for(receptionist_a).patch(_url(patient_a), {})
+    assert response.status_code == 200
+    assert response.json()["given_name"] == "Alice"
+    assert _reads(patient_a) == [{"unchanged": "update"}]
+    assert not AuditEvent.objects.filter(action=Action.UPDATE).exists()
+
+
+def test_archiving_an_archived_patient_audits_the_read(
+    api_for: ApiFor, receptionist_a: User, patient_a: Patient
+) -> None:
+    client = api_for(receptionist_a)
+    assert client.post(_url(patient_a, "/archive")).status_code == 200
+    again = client.post(_url(patient_a, "/archive"))
+    assert again.status_code == 200
+    assert again.json()["family_name"] == "Anderson"
+    assert _reads(patient_a) == [{"unchanged": "archive"}]
+
+
+def test_restoring_a_patient_who_is_not_archived_audits_the_read(
+    api_for: ApiFor, manager_a: User, patient_a: Patient
+) -> None:
+    response = api_for(manager_a).post(_url(patient_a, "/restore"))
+    assert response.status_code == 200
+    assert response.json()["archived"] is False
+    assert _reads(patient_a) == [{"unchanged": "restore"}]

@@ -162,7 +162,9 @@ def test_update_audits_the_names_of_changed_fields_never_their_values(
     assert "new@example.org" not in str(event.detail)
 
 
-def test_update_without_changes_writes_nothing(practitioner_a: User, patient_a: Patient) -> None:
+def test_update_without_changes_saves_nothing_and_records_the_read(
+    practitioner_a: User, patient_a: Patient
+) -> None:
     before = patient_a.updated_at
     with acting_as(practitioner_a):
         patient_update(
@@ -170,7 +172,8 @@ def test_update_without_changes_writes_nothing(practitioner_a: User, patient_a: 
         )
     patient_a.refresh_from_db()
     assert patient_a.updated_at == before
-    assert not AuditEvent.objects.exists()
+    event = AuditEvent.objects.get()
+    assert (event.action, event.detail) == (Action.VIEW, {"unchanged": "update"})
 
 
 def test_update_refuses_another_sites_user_and_keeps_the_refusal_on_record(

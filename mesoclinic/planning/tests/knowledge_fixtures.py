@@ -267,4 +267,4 @@ def problems(directory: Path) -> list[str]:
     """The problem lines ``load_knowledge`` raises for ``directory``; fails if it loads."""
     with pytest.raises(PlanningError) as raised:
         load_knowledge(directory)
-    return list(raised.value.problems)
+    return list(raised.value.lines)

@@ -193,3 +193,32 @@ def test_console_entry_runs_as_a_process(request_file: Path) -> None:
     )
     assert (result.returncode, result.stderr) == (0, b"")
     assert json.loads(result.stdout) == expected_dict(full_request())
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_start_date_out_of_range_exits_2_naming_the_field(day: str) -> None:
+    data = full_request()
+    data["start_date"] = day
+    status, out, err = run("--json", stdin=json.dumps(data))
+    assert (status, out) == (2, "")
+    assert err == f'start_date: must be a date from 1900-01-01 to 2999-12-31, got "{day}"\n'
+
+
+def test_the_last_allowed_start_date_plans_every_visit() -> None:
+    data = full_request()
+    data["start_date"] = "2999-12-31"
+    status, out, _ = run("--json", stdin=json.dumps(data))
+    assert status == 0
+    assert json.loads(out)["visits"][-1]["date"] > "3000-01-01"
+
+
+def test_deeply_nested_json_exits_2_naming_the_field_or_the_document() -> None:
+    nested = "[" * 900 + "]" * 900
+    text = json.dumps(full_request()).replace('"autoimmune_disease"', nested)
+    status, out, err = run(stdin=text)
+    assert (status, out) == (2, "")
+    assert err.startswith("patient.conditions[0]: must be a condition code (a string), got [[[")
+
+    status, out, err = run(stdin='{"patient": ' + "[" * 100_000)
+    assert (status, out) == (2, "")
+    assert err == "mesoclinic plan: standard input: invalid JSON: nested too deeply\n"

@@ -524,7 +524,7 @@ def whole_number_problems(value: float) -> list[str]:
     ctx = Context(sources=frozenset({"R1"}))
     entry = Entry(ctx, 'x.toml: protocol "p"', {"sessions": {"value": value, "sources": ["R1"]}})
     entry.quantity("sessions", whole=True)
-    return ctx.problems
+    return [str(problem) for problem in ctx.problems]
 
 
 # --- sources and codes -------------------------------------------------------------------------

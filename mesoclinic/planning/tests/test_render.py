@@ -39,6 +39,7 @@ EXPECTED = {
             "name": "Topical cream",
             "needle_free": True,
             "for_concerns": ["pigmentation"],
+            "prescription_only": False,
             "evidence": "RCT",
             "note": "Applied at home.",
             "sources": ["T3"],
@@ -51,6 +52,7 @@ EXPECTED = {
             "protocol": "pigmentation.face",
             "layer": "mid_dermis",
             "depth_mm": {"target": 0.64, "min": 0.45, "max": 0.85},
+            "insertion_mm": 1.28,
             "depth_note": "Half the measured dermis below the epidermis.",
             "angle_deg": 30,
             "needle": {"gauge": 32, "length_mm": 4.0},
@@ -61,6 +63,7 @@ EXPECTED = {
                     "name": "Tranexamic acid",
                     "concentration": "4 mg/mL",
                     "role": "active",
+                    "prescription_only": True,
                     "evidence": "RCT",
                     "evidence_note": "Trials disagree.",
                     "sources": ["T1"],
@@ -79,6 +82,7 @@ EXPECTED = {
             "protocol": "hair_loss.scalp",
             "layer": "superficial_dermis",
             "depth_mm": None,
+            "insertion_mm": None,
             "depth_note": "No measured thickness for this zone: measure or choose.",
             "angle_deg": None,
             "needle": {"gauge": None, "length_mm": None},
@@ -128,9 +132,21 @@ EXPECTED = {
         },
     ],
     "sources": {
-        "T1": {"citation": "Test citation T1", "url": "https://example.org/T1"},
-        "T2": {"citation": "Test citation T2", "url": "https://example.org/T2"},
-        "T3": {"citation": "Test citation T3", "url": "https://example.org/T3"},
+        "T1": {
+            "citation": "Test citation T1",
+            "url": "https://example.org/T1",
+            "quality": "peer_reviewed",
+        },
+        "T2": {
+            "citation": "Test citation T2",
+            "url": "https://example.org/T2",
+            "quality": "peer_reviewed",
+        },
+        "T3": {
+            "citation": "Test citation T3",
+            "url": "https://example.org/T3",
+            "quality": "peer_reviewed",
+        },
     },
 }
 

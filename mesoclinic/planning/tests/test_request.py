@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mesoclinic.planning.errors import PlanningError
+from mesoclinic.planning.errors import PlanningError, Problem
 from mesoclinic.planning.json_input import decode_json
 from mesoclinic.planning.model import ConcernRequest, NeedleFear, Patient, PlanRequest, Sex
 from mesoclinic.planning.request import parse_batch, parse_request
@@ -24,7 +24,15 @@ Mutation = Callable[[dict[str, Any]], object]
 def problems_of(data: object) -> list[str]:
     with pytest.raises(PlanningError) as caught:
         parse_request(data, KNOWLEDGE)
-    return list(caught.value.problems)
+    return list(caught.value.lines)
+
+
+def _nested(depth: int) -> list[object]:
+    """``[[[...]]]``, ``depth`` lists deep: as deep as the JSON decoder still accepts."""
+    value: list[object] = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
 
 
 def setting(path: str, value: object) -> Mutation:
@@ -302,6 +310,27 @@ CASES: list[tuple[str, Mutation, str]] = [
         setting("start_date", 20270111),
         "start_date: must be a date YYYY-MM-DD, got 20270111",
     ),
+    (
+        "start date year 1",
+        setting("start_date", "0001-01-01"),
+        'start_date: must be a date from 1900-01-01 to 2999-12-31, got "0001-01-01"',
+    ),
+    (
+        "start date year 9999 (its visits would overflow the calendar)",
+        setting("start_date", "9999-12-31"),
+        'start_date: must be a date from 1900-01-01 to 2999-12-31, got "9999-12-31"',
+    ),
+    (
+        "start date with a time and offset",
+        setting("start_date", "2027-01-11T00:00+01:00"),
+        'start_date: must be a date YYYY-MM-DD, got "2027-01-11T00:00+01:00"',
+    ),
+    # nesting: a deep value where a field expects a code is named by its field
+    (
+        "deeply nested value",
+        setting("patient.conditions", _nested(900)),
+        "patient.conditions[0]: must be a condition code (a string), got " + "[" * 59 + "…",
+    ),
     # how values are shown
     (
         "long value cut short",
@@ -396,9 +425,31 @@ def test_path_prefix_names_the_batch_item() -> None:
     data["patient"]["age"] = 200
     with pytest.raises(PlanningError) as caught:
         parse_request(data, KNOWLEDGE, path="[3]")
+    assert caught.value.lines == ("[3].patient.age: must be a whole number from 0 to 130, got 200",)
+
+
+def test_it_reports_each_problem_as_a_field_path_and_a_message() -> None:
+    data = full_request()
+    data["requests"][0]["zones"] = ["cheek"]
+    data["patient"]["sexx"] = "female"
+    with pytest.raises(PlanningError) as caught:
+        parse_request(data, KNOWLEDGE)
     assert caught.value.problems == (
-        "[3].patient.age: must be a whole number from 0 to 130, got 200",
+        Problem("patient.sexx", 'unknown field (did you mean "sex"?)'),
+        Problem("requests[0].zones[0]", 'unknown zone "cheek" (did you mean "cheeks"?)'),
     )
+    assert caught.value.lines == (
+        'patient.sexx: unknown field (did you mean "sex"?)',
+        'requests[0].zones[0]: unknown zone "cheek" (did you mean "cheeks"?)',
+    )
+
+
+def test_a_problem_about_the_whole_document_has_no_path() -> None:
+    with pytest.raises(PlanningError) as caught:
+        decode_json("{")
+    (problem,) = caught.value.problems
+    assert problem.path == ""
+    assert str(problem) == problem.message
 
 
 def test_batch_of_requests_keeps_order() -> None:
@@ -414,7 +465,7 @@ def test_batch_problems_name_each_item() -> None:
     bad["patient"]["age"] = -5
     with pytest.raises(PlanningError) as caught:
         parse_batch([full_request(), bad, 7], KNOWLEDGE)
-    assert caught.value.problems == (
+    assert caught.value.lines == (
         "[1].patient.age: must be a whole number from 0 to 130, got -5",
         "[2]: must be an object, got 7",
     )
@@ -423,7 +474,7 @@ def test_batch_problems_name_each_item() -> None:
 def test_empty_batch_is_refused() -> None:
     with pytest.raises(PlanningError) as caught:
         parse_batch([], KNOWLEDGE)
-    assert caught.value.problems == ("request: an empty array holds no plan request",)
+    assert caught.value.lines == ("request: an empty array holds no plan request",)
 
 
 def test_single_object_is_not_a_batch() -> None:
@@ -445,7 +496,7 @@ def test_single_object_is_not_a_batch() -> None:
 def test_malformed_json_gives_one_line(text: str | bytes, expected: str) -> None:
     with pytest.raises(PlanningError) as caught:
         decode_json(text)
-    assert caught.value.problems == (expected,)
+    assert caught.value.lines == (expected,)
 
 
 def test_byte_order_mark_is_ignored() -> None:
@@ -479,7 +530,7 @@ def test_any_json_value_gives_a_request_or_planning_error(data: object) -> None:
     try:
         result = parse_batch(data, KNOWLEDGE)
     except PlanningError as error:
-        problems = error.problems
+        problems = error.lines
     else:
         assert isinstance(result, PlanRequest | tuple)
         return

@@ -80,6 +80,31 @@ def test_it_refuses_malformed_json(client: Client) -> None:
     assert response.json() == {"error": problem, "problems": [problem]}
 
 
+def test_it_names_a_start_date_out_of_range(client: Client) -> None:
+    for day in ("0001-01-01", "9999-12-31"):
+        data = a_request()
+        data["start_date"] = day
+        response = post(client, json.dumps(data))
+        assert response.status_code == 422
+        assert response.json() == {
+            "error": "invalid plan request",
+            "problems": [f'start_date: must be a date from 1900-01-01 to 2999-12-31, got "{day}"'],
+        }
+
+
+def test_it_answers_deeply_nested_json_with_422(client: Client) -> None:
+    nested = "[" * 400 + "]" * 400
+    text = json.dumps(a_request()).replace('"autoimmune_disease"', nested)
+    response = post(client, text)
+    assert response.status_code == 422
+    (problem,) = response.json()["problems"]
+    assert problem.startswith("patient.conditions[0]: must be a condition code (a string), got [[")
+
+    response = post(client, '{"patient": ' + "[" * 50_000)
+    assert response.status_code == 422
+    assert response.json()["problems"] == ["invalid JSON: nested too deeply"]
+
+
 def test_it_refuses_bytes_that_are_not_text(client: Client) -> None:
     response = post(client, b'{"patient": "\xff"}')
     assert response.status_code == 422

@@ -1,0 +1,99 @@
+"""The form kit every app's HTML forms use: errors that name the field and the value typed.
+
+``NamedErrorsMixin`` leads each error with its field's label and the value typed, puts a
+service's ``Invalid`` back on the form (``add_service_errors``) and lists every error for the
+page's summary (``error_summary``, read by ``core/_error_summary.html``).
+
+Length limits are the server's, which can say what is wrong: ``without_browser_limits`` drops
+the ``maxlength`` attribute that would let the browser cut a pasted value without a word.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.utils import ErrorList
+
+# What an error message echoes of a typed value: a pasted page must not be repeated whole.
+ECHO_MAX = 40
+
+
+def without_browser_limits(form: forms.BaseForm) -> None:
+    """Drop the ``maxlength`` attribute Django gives a text input with a ``max_length``.
+
+    With it the browser cuts a pasted value at the limit without a word, and the record saves
+    a name or note that is not what was typed; without it the server refuses the value with a
+    message naming the field and the length ("is 10000 characters long; at most 100").
+    """
+    for field in form.fields.values():
+        field.widget.attrs.pop("maxlength", None)
+
+
+class NamedErrorsMixin:
+    """Prefixes each field error with the field's label and, if absent, the value typed (cut
+    at ``ECHO_MAX`` characters); sends no ``maxlength`` to the browser."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        without_browser_limits(self)  # type: ignore[arg-type]
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        form: forms.BaseForm = self  # type: ignore[assignment]
+        if not form.is_bound:
+            return
+        errors_by_field = form.errors  # set by full_clean above
+        for name, errors in list(errors_by_field.items()):
+            if name not in form.fields:
+                continue
+            field = form.fields[name]
+            label = str(field.label or name.replace("_", " ").capitalize())
+            typed = _typed(form, name, field)
+            named = []
+            for message in errors:
+                text = str(message)
+                if text.startswith(f"{label}: "):
+                    named.append(text)
+                    continue
+                echo = typed if len(typed) <= ECHO_MAX else typed[:ECHO_MAX] + "…"
+                suffix = f" (you entered “{echo}”)" if typed and typed not in text else ""
+                named.append(f"{label}: {text}{suffix}")
+            errors_by_field[name] = ErrorList(named)
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        """A service's ``Invalid.errors`` as form errors, led by the field's label.
+
+        A message that starts with the field's code (``weight_kg: ...``) has the code replaced
+        by the label; errors for fields the form does not have go to the top of the form.
+        """
+        form: forms.BaseForm = self  # type: ignore[assignment]
+        for name, messages in errors.items():
+            field = form.fields.get(name)
+            for message in messages:
+                if field is None:
+                    form.add_error(None, message)
+                    continue
+                label = str(field.label or name)
+                text = message.removeprefix(f"{name}: ")
+                form.add_error(name, f"{label}: {text}")
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(anchor id, message) for each error, fields in form order, general errors first."""
+        form: forms.BaseForm = self  # type: ignore[assignment]
+        summary = [("", str(message)) for message in form.non_field_errors()]
+        for name in form.fields:
+            for message in form.errors.get(name, []):
+                summary.append((f"id_{name}", str(message)))
+        return summary
+
+
+def _typed(form: forms.BaseForm, name: str, field: forms.Field) -> str:
+    """What the user sent for ``name``, joined when several values; "" when nothing."""
+    key = form.add_prefix(name)
+    if isinstance(field.widget, forms.CheckboxSelectMultiple):
+        getlist = getattr(form.data, "getlist", None)
+        values = getlist(key) if getlist else form.data.get(key, [])
+        return ", ".join(str(value) for value in values)
+    value = form.data.get(key, "")
+    return str(value).strip() if isinstance(value, str) else ""

@@ -1,0 +1,1 @@
+"""The demo clinic: ``mesoclinic demo`` and ``mesoclinic demo_code``, for development machines."""

@@ -1,0 +1,161 @@
+"""Plan pages: generate, read on the map, edit one value with a reason, print on A4.
+
+Thin like every view: ``selectors`` check access and audit the read (PRINT for the print view),
+``services`` check the rules and audit the write.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mesoclinic.accounts.access import Capability
+from mesoclinic.audit.models import Action
+from mesoclinic.consultations import planning_adapter
+from mesoclinic.consultations.selectors import consultation_get_for_user
+from mesoclinic.consultations.views import render_detail
+from mesoclinic.core.errors import Invalid
+from mesoclinic.plans import selectors, services
+from mesoclinic.plans.display import path_label, plan_display, show_value
+from mesoclinic.plans.forms import PlanEditForm, PlanGenerateForm
+from mesoclinic.plans.models import StoredPlan
+
+
+@login_required
+@require_POST
+def plan_generate(request: HttpRequest, patient_id: int, consultation_id: int) -> HttpResponse:
+    consultation = consultation_get_for_user(
+        request.user,  # type: ignore[arg-type]
+        consultation_id,
+        patient_id=patient_id,
+        capability=Capability.EDIT_CLINICAL,
+        audit_action=None,
+    )
+    form = PlanGenerateForm(request.POST)
+    if form.is_valid():
+        try:
+            plan = services.plan_generate(
+                consultation=consultation,
+                by=request.user,  # type: ignore[arg-type]
+                start_date=form.cleaned_data["start_date"],
+            )
+        except Invalid as error:
+            form.add_service_errors(error.errors)
+        else:
+            messages.success(request, "Plan generated.")
+            return redirect(_plan_url("plans:detail", plan))
+    return render_detail(request, consultation, form, status=422)
+
+
+@login_required
+@require_GET
+def plan_detail(
+    request: HttpRequest, patient_id: int, consultation_id: int, plan_id: int
+) -> HttpResponse:
+    plan = selectors.plan_get_for_user(
+        request.user,  # type: ignore[arg-type]
+        plan_id,
+        consultation_id=consultation_id,
+        patient_id=patient_id,
+    )
+    return render(request, "plans/plan.html", _plan_context(plan))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(
+    request: HttpRequest, patient_id: int, consultation_id: int, plan_id: int
+) -> HttpResponse:
+    plan = selectors.plan_get_for_user(
+        request.user,  # type: ignore[arg-type]
+        plan_id,
+        consultation_id=consultation_id,
+        patient_id=patient_id,
+        capability=Capability.EDIT_CLINICAL,
+        audit_action=Action.VIEW if request.method == "GET" else None,
+    )
+    knowledge = planning_adapter.knowledge()
+    if not plan.consultation.is_draft:
+        messages.error(request, "This consultation is completed: its plans can no longer change.")
+        return redirect(_plan_url("plans:detail", plan))
+    if request.method == "POST":
+        form = PlanEditForm(request.POST, plan=plan.current, knowledge=knowledge)
+        if form.is_valid():
+            try:
+                services.plan_edit(
+                    plan=plan,
+                    path=form.cleaned_data["path"],
+                    value=form.cleaned_data["typed_value"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,  # type: ignore[arg-type]
+                )
+            except Invalid as error:
+                form.add_service_errors(error.errors)
+            else:
+                messages.success(request, "Plan changed; the reason is recorded.")
+                return redirect(_plan_url("plans:edit", plan))
+    else:
+        form = PlanEditForm(
+            initial={"path": request.GET.get("path", "")}, plan=plan.current, knowledge=knowledge
+        )
+    context = _plan_context(plan)
+    context["form"] = form
+    return render(
+        request,
+        "plans/plan_edit.html",
+        context,
+        status=422 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def plan_print(
+    request: HttpRequest, patient_id: int, consultation_id: int, plan_id: int
+) -> HttpResponse:
+    plan = selectors.plan_get_for_user(
+        request.user,  # type: ignore[arg-type]
+        plan_id,
+        consultation_id=consultation_id,
+        patient_id=patient_id,
+        audit_action=Action.PRINT,
+    )
+    return render(request, "plans/plan_print.html", _plan_context(plan))
+
+
+def _plan_context(plan: StoredPlan) -> dict[str, object]:
+    knowledge = planning_adapter.knowledge()
+    edits = list(selectors.edits_of(plan))
+    rows = [
+        {
+            "edit": edit,
+            "label": path_label(plan.current, edit.path, knowledge),
+            "old": show_value(edit.old_value),
+            "new": show_value(edit.new_value),
+        }
+        for edit in edits
+    ]
+    consultation = plan.consultation
+    return {
+        "plan": plan,
+        "consultation": consultation,
+        "patient": consultation.patient,
+        "view": plan_display(plan.current, knowledge, edited_paths=[edit.path for edit in edits]),
+        "edits": rows,
+        "clinic_zone": planning_adapter.clinic_zone(consultation.site),
+    }
+
+
+def _plan_url(name: str, plan: StoredPlan) -> str:
+    return reverse(
+        name,
+        kwargs={
+            "patient_id": plan.consultation.patient_id,
+            "consultation_id": plan.consultation_id,
+            "plan_id": plan.pk,
+        },
+    )
