@@ -131,7 +131,14 @@ class StaffForm(LabelledErrorsMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
     )
     email = forms.EmailField(label="Email", required=False)
-    role = forms.ChoiceField(label="Role", choices=Role.choices)
+    # No role is preselected: the first of the list is clinic manager, the role with the most
+    # rights, and a form that offers it by default hands those rights to whoever is added
+    # without a second look.
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[("", "Choose a role"), *Role.choices],
+        error_messages={"required": "Role: choose what this person does at the clinic."},
+    )
     is_prescriber = forms.BooleanField(
         label="Prescriber", required=False, help_text="An independent prescriber."
     )
