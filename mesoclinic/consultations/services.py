@@ -149,6 +149,8 @@ def consultation_require_draft(consultation: Consultation) -> None:
 def _validate(consultation: Consultation) -> None:
     """The knowledge base's checks first (codes, with nearest-code hints), then the model's."""
     errors = planning_adapter.validation_errors(consultation)
+    if problem := _held_at_problem(consultation):
+        errors.setdefault("held_at", []).append(problem)
     if consultation.pregnant and consultation.childbearing_potential is False:
         errors.setdefault("childbearing_potential", []).append(
             "childbearing_potential: a pregnant patient has childbearing potential; record "
@@ -160,6 +162,32 @@ def _validate(consultation: Consultation) -> None:
         consultation.full_clean(exclude=["patient", "practitioner", "site"])
     except ValidationError as error:
         raise Invalid(_named(error, consultation)) from None
+
+
+# A consultation is recorded when it is held, or shortly before for one booked; a date further
+# ahead is a mistyped year (2062 for 2026), which would also skew every date derived from it.
+HELD_AT_MAX_AHEAD = dt.timedelta(days=366)
+
+
+def _held_at_problem(consultation: Consultation) -> str | None:
+    """Why ``held_at`` cannot be right (more than a year ahead, or before the patient was
+    born), naming the date as the pages print it; None when it can."""
+    held_at = consultation.held_at
+    if held_at is None:
+        return None
+    day = timezone.localdate(held_at)
+    shown = f"{day.day} {day:%B %Y}"
+    now = timezone.now()
+    if held_at > now + HELD_AT_MAX_AHEAD:
+        today = timezone.localdate(now)
+        return (
+            f"held_at: {shown} is more than a year ahead (today is {today.day} "
+            f"{today:%B %Y}); check the year"
+        )
+    born = consultation.patient.date_of_birth
+    if day < born:
+        return f"held_at: {shown} is before the patient was born ({born.day} {born:%B %Y})"
+    return None
 
 
 def _named(error: ValidationError, instance: Consultation) -> dict[str, list[str]]:
