@@ -173,8 +173,6 @@ def _held_at_problem(consultation: Consultation) -> str | None:
     """Why ``held_at`` cannot be right (more than a year ahead, or before the patient was
     born), naming the date as the pages print it; None when it can."""
     held_at = consultation.held_at
-    if held_at is None:
-        return None
     day = timezone.localdate(held_at)
     shown = f"{day.day} {day:%B %Y}"
     now = timezone.now()
