@@ -52,7 +52,7 @@ def _demo_settings() -> None:
         os.environ.setdefault("MESOCLINIC_DEBUG", "1")
 
 
-BENCHMARKS = ("planning", "search", "pages")
+BENCHMARKS = ("planning", "availability", "search", "pages", "crash", "imaging")
 
 
 def _bench(args: list[str]) -> int:

@@ -95,7 +95,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out client is refused before its password is even checked.
-    "axes.backends.AxesStandaloneBackend",
+    # django-axes' lockout, plus a limit on usernames tried from one address (spraying).
+    "mesoclinic.accounts.throttle.SprayThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Argon2id first: new and re-hashed passwords use it; PBKDF2 stays to verify older hashes.
@@ -109,6 +110,9 @@ AXES_FAILURE_LIMIT = env_int("MESOCLINIC_LOGIN_FAILURE_LIMIT", 5, min=1)
 AXES_COOLOFF_TIME = 0.25  # hours: a locked client may try again after 15 minutes
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Password spraying: failures for this many different usernames from one address within the
+# cool-off lock that address out for every username (accounts.throttle).
+LOGIN_SPRAY_LIMIT = env_int("MESOCLINIC_LOGIN_SPRAY_LIMIT", 10, min=2)
 # The locked-out page (429, Retry-After) for every sign-in form, the admin's included.
 AXES_LOCKOUT_CALLABLE = "mesoclinic.accounts.lockout.lockout_response"
 
@@ -123,6 +127,9 @@ MFA_REQUIRED = True if not DEBUG else env_bool("MESOCLINIC_MFA_REQUIRED", defaul
 # Audit events are kept 8 years, the UK Records Management Code's minimum for adults' records
 # (after the last entry); the database refuses to delete younger rows (audit.triggers).
 AUDIT_RETENTION_DAYS = env_int("MESOCLINIC_AUDIT_RETENTION_DAYS", 8 * 366, min=365)
+
+# The API's docs and schema are for signed-in staff in production (accounts.api_docs).
+API_DOCS_PUBLIC = env_bool("MESOCLINIC_API_DOCS_PUBLIC", default=DEBUG)
 
 # Photos and signatures: stored through the storage API, never served from a public URL.
 MEDIA_ROOT = DATA_DIR / "media"
@@ -278,6 +285,10 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host-: the browser accepts the cookie only from HTTPS, for path /, with no Domain, so
+    # neither a subdomain nor a plain-HTTP page can set or overwrite it.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # --- Logging: one JSON object per line on stderr, where the process supervisor collects it -----
 LOG_LEVEL = env_choice(

@@ -1,14 +1,24 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
+from mesoclinic.accounts.admin_audit import AuditedAdmin
 from mesoclinic.accounts.models import ApiToken, Site, User
+
+# Groups carry permissions, that is roles in the admin: their changes are audited too.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(AuditedAdmin, GroupAdmin):
+    pass
 
 
 @admin.register(User)
-class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
+class StaffAdmin(AuditedAdmin, UserAdmin):  # type: ignore[type-arg]
     fieldsets = (
         *UserAdmin.fieldsets,  # type: ignore[misc]
         ("Clinic", {"fields": ("role", "is_prescriber", "registration_number", "sites")}),
@@ -18,12 +28,12 @@ class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SiteAdmin(AuditedAdmin):
     list_display = ("name", "code", "time_zone")
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApiTokenAdmin(AuditedAdmin):
     """Read-only: tokens are made and revoked on the tokens page, where they are audited."""
 
     list_display = ("name", "prefix", "user", "created_at", "last_used_at", "revoked_at")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -12,7 +11,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from mesoclinic.accounts.models import User
 from mesoclinic.audit.csv_export import csv_lines
 from mesoclinic.audit.forms import AuditFilterForm
 from mesoclinic.audit.selectors import (
@@ -22,6 +20,7 @@ from mesoclinic.audit.selectors import (
     audit_log_export,
     audit_log_page,
 )
+from mesoclinic.core.http import staff
 
 CSV_HEADER = (
     "event",
@@ -41,11 +40,6 @@ CSV_HEADER = (
 )
 
 
-def _user(request: HttpRequest) -> User:
-    # Behind login_required: the user is a signed-in member of staff.
-    return cast(User, request.user)
-
-
 MAX_PAGE = 100_000
 
 
@@ -60,7 +54,7 @@ def _page_number(raw: str | None) -> int:
 @require_GET
 def audit_list_view(request: HttpRequest) -> HttpResponse:
     """The manager's audit log, filtered, 50 events a page; each view audited (VIEW)."""
-    user = _user(request)
+    user = staff(request)
     scope = audit_log_access(user)
     form = AuditFilterForm(request.GET, scope=scope)
     if not form.is_valid():
@@ -90,7 +84,7 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def audit_export_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Every filtered event as CSV, streamed; audited (EXPORT) before the first row is read."""
-    user = _user(request)
+    user = staff(request)
     scope = audit_log_access(user)
     form = AuditFilterForm(request.GET, scope=scope)
     if not form.is_valid():

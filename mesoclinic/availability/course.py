@@ -4,8 +4,8 @@ Session k's ideal start is the local date of ``first_start`` plus (k - 1) x D da
 wall-clock time of ``first_start`` (so a 09:00 course stays at 09:00 across DST changes). The
 sessions are placed one after another, in order; each takes the best free slot by, in turn:
 
-1. the preferred practitioner (the one asked for, else whoever takes session 1) before any
-   other qualified one;
+1. the preferred practitioner (the one asked for if qualified, else whoever takes session 1)
+   before any other qualified one;
 2. the date nearest its ideal date, the earlier of two equally near;
 3. the wall-clock time nearest the ideal time, then the earlier start, then practitioner id.
 
@@ -41,9 +41,10 @@ def place_course(query: CourseQuery) -> CoursePlacement:
     tolerance = query.tolerance_days * DAY
     ideal_days = [local_first.date() + k * query.interval_days * DAY for k in range(query.sessions)]
     windows = [dates(day - tolerance, day + tolerance) for day in ideal_days]
-    context = Context.of(query.slots, zone, sorted({day for days in windows for day in days}))
+    context = Context.of(query.slots, zone)
 
-    preferred = query.preferred_practitioner
+    qualified = {practitioner.id for practitioner in context.practitioners}
+    preferred = query.preferred_practitioner if query.preferred_practitioner in qualified else None
     placed: list[Slot] = []
     for number, (ideal_day, window) in enumerate(zip(ideal_days, windows, strict=True), 1):
         ideal = dt.datetime.combine(ideal_day, ideal_time)

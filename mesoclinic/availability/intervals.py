@@ -3,7 +3,7 @@
 Every interval here is ``[start, end)`` between aware datetimes in UTC: two bookings that touch
 (one ends at 10:00, the next starts at 10:00) do not overlap. ``Busy`` is built once per
 resource (O(n log n)) and then read per query by bisection, O(log n + k) for the k intervals in
-the query's window, so a query never scans a calendar's whole history (decision 0020).
+the query's window, so a query never scans a calendar's whole history (decision 0022).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from mesoclinic.availability.errors import AvailabilityError, Problem
 UTC = dt.UTC
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Interval:
     """``[start, end)`` between aware datetimes."""
 
@@ -26,7 +26,7 @@ class Interval:
     end: dt.datetime
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Busy:
     """Disjoint, sorted busy intervals of one resource (UTC); build it with ``Busy.of``.
 

@@ -9,7 +9,7 @@ under the caller. Two kinds of time appear, never mixed:
   moment: bookings (busy intervals) and the slots the engine returns.
 
 How a wall-clock interval becomes real time across DST changes is in ``wallclock.py``
-(decision 0018).
+(decision 0020).
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ class Service:
     """What is booked: its real duration, buffers either side, and what it needs.
 
     The buffers are preparation and clean-up time of the practitioner and the room, not the
-    patient's (decision 0019). ``room_type`` ``None`` needs no room; ``qualification`` ``None``
+    patient's (decision 0021). ``room_type`` ``None`` needs no room; ``qualification`` ``None``
     is open to every practitioner.
     """
 
@@ -116,7 +116,7 @@ class SlotQuery:
     step: dt.timedelta = dt.timedelta(minutes=15)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Slot:
     """A free slot: real start and end (aware, UTC), who, and which room (``None``: no room)."""
 
@@ -132,7 +132,8 @@ class CourseQuery:
     (k - 1) x ``interval_days`` at the same local time, each on a date at most
     ``tolerance_days`` either side of its ideal date.
 
-    ``preferred_practitioner`` ``None`` prefers whoever takes the first session.
+    ``preferred_practitioner`` ``None`` (or one without the service's qualification) prefers
+    whoever takes the first session.
     ``slots.first_day`` and ``slots.last_day`` are ignored: each session has its own window.
     """
 

@@ -1,6 +1,6 @@
 """Free slots: working time minus busy time, on the wall-clock grid, in one sweep per practitioner.
 
-A slot of a service starting at ``s`` occupies (decision 0019):
+A slot of a service starting at ``s`` occupies (decision 0021):
 
 - the practitioner for ``[s - buffer_before, s + duration + buffer_after)``, which must lie in
   their working time and overlap none of their busy intervals;
@@ -8,7 +8,7 @@ A slot of a service starting at ``s`` occupies (decision 0019):
   order given, whose busy intervals it does not overlap;
 - the patient for ``[s, s + duration)``, which must overlap none of the patient's bookings.
 
-For each practitioner (decision 0020):
+For each practitioner (decision 0022):
 
 1. their working time over the window (``hours.working_spans``), one day wider either side so
    that buffers and slots may run across midnight into working time;
@@ -46,7 +46,7 @@ def free_slots(query: SlotQuery) -> tuple[Slot, ...]:
     """
     zone = checked_slot_query(query)
     days = dates(query.first_day, query.last_day)
-    context = Context.of(query, zone, days)
+    context = Context.of(query, zone)
     slots: list[Slot] = []
     for practitioner in context.practitioners:
         slots += context.practitioner_slots(practitioner, days[0], days[-1])
@@ -83,22 +83,23 @@ def _busy_in(busy: Busy, extra: Sequence[Span], lo: dt.datetime, hi: dt.datetime
 
 @dataclass(frozen=True)
 class Context:
-    """What one query's computations share: the checked query, its zone, the grid per date,
-    the qualified practitioners and the rooms of the type. Built per call, never kept."""
+    """What one query's computations share: the checked query, its zone, the qualified
+    practitioners and the rooms of the type.
+
+    Built per call and dropped with it, so the engine keeps no state between calls.
+    """
 
     query: SlotQuery
     zone: ZoneInfo
-    grids: dict[dt.date, list[dt.datetime]]
     practitioners: tuple[Practitioner, ...]
     rooms: tuple[Room, ...]
 
     @classmethod
-    def of(cls, query: SlotQuery, zone: ZoneInfo, days: Sequence[dt.date]) -> Context:
+    def of(cls, query: SlotQuery, zone: ZoneInfo) -> Context:
         service = query.service
         return cls(
             query=query,
             zone=zone,
-            grids={day: day_grid(day, query.step, zone) for day in days},
             practitioners=tuple(
                 practitioner
                 for practitioner in query.practitioners
@@ -128,26 +129,31 @@ class Context:
         if not spans:
             return []
         lo, hi = spans[0][0], spans[-1][1]
-        staff_time = [(s.start - before, s.end + after, s) for s in placed]
-        mine = [(lo_, hi_) for lo_, hi_, s in staff_time if s.practitioner == practitioner.id]
+        # What each placed session holds of its practitioner and room: buffers included.
+        held = [(slot, (slot.start - before, slot.end + after)) for slot in placed]
+        mine = [span for slot, span in held if slot.practitioner == practitioner.id]
         free = subtract(spans, _busy_in(practitioner.busy, mine, lo, hi))
         allowed = [
             (start + before, end - duration - after)
             for start, end in free
             if end - start >= before + duration + after
         ]
-        grid = [start for day in dates(first_day, last_day) for start in self.grids[day]]
+        grid = [
+            start
+            for day in dates(first_day, last_day)
+            for start in day_grid(day, query.step, self.zone)
+        ]
 
         # A start s is refused where [s, s + duration) meets a patient booking [a, b), i.e.
         # for a - duration < s < b; and where the room's [s - before, s + duration + after)
         # meets a room booking, i.e. for a - duration - after < s < b + before.
-        patient_busy = _busy_in(query.patient_busy, [(s.start, s.end) for s in placed], lo, hi)
+        patient_held = [(slot.start, slot.end) for slot in placed]
+        patient_busy = _busy_in(query.patient_busy, patient_held, lo, hi)
         patient = _Blocker([(a - duration, b) for a, b in patient_busy])
         rooms = []
         for room in self.rooms:
-            room_busy = _busy_in(
-                room.busy, [(lo_, hi_) for lo_, hi_, s in staff_time if s.room == room.id], lo, hi
-            )
+            room_held = [span for slot, span in held if slot.room == room.id]
+            room_busy = _busy_in(room.busy, room_held, lo, hi)
             blocker = _Blocker([(a - duration - after, b + before) for a, b in room_busy])
             rooms.append((room.id, blocker))
 

@@ -7,7 +7,7 @@ publishing and photo consent need ``TAKE_CONSENT``; another site's record is 404
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
@@ -16,7 +16,6 @@ from ninja import Router, Status
 from mesoclinic.accounts.api_auth import token_auth
 from mesoclinic.consent.models import ConsentRecord
 from mesoclinic.consent.schemas import (
-    ErrorOut,
     PhotoConsentIn,
     PhotoConsentOut,
     RecordOut,
@@ -38,10 +37,12 @@ from mesoclinic.consent.services import (
     photo_consent_record,
     photo_consent_withdraw,
 )
+from mesoclinic.core.http import staff
+from mesoclinic.core.schemas import ErrorOut
 from mesoclinic.patients.errors import PatientArchived
 
 if TYPE_CHECKING:
-    from mesoclinic.accounts.models import User
+    pass
 
 router = Router(tags=["consent"], auth=token_auth)
 
@@ -53,10 +54,6 @@ PNG_RESPONSE = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.auth)  # type: ignore[attr-defined]
-
-
 def _record_out(record: ConsentRecord) -> RecordOut:
     url = reverse("api-1:consent_signature", kwargs={"record_id": record.pk})
     return RecordOut.of(record, url)
@@ -65,27 +62,27 @@ def _record_out(record: ConsentRecord) -> RecordOut:
 @router.get("/templates", response={200: list[TemplateOut], **ERRORS}, url_name="consent_templates")
 def list_templates(request: HttpRequest) -> list[TemplateOut]:
     """Every version of every treatment's consent form, newest version first per treatment."""
-    return [TemplateOut.of(t) for t in consent_templates_for_user(_user(request))]
+    return [TemplateOut.of(t) for t in consent_templates_for_user(staff(request))]
 
 
 @router.post("/templates", response={201: TemplateOut, 422: ErrorOut, **ERRORS})
 def publish_template(request: HttpRequest, payload: TemplateIn) -> Status[TemplateOut]:
     """Publish the next version of a treatment's consent form; it becomes the current one."""
     template = consent_template_publish(
-        by=_user(request), treatment=payload.treatment, title=payload.title, body=payload.body
+        by=staff(request), treatment=payload.treatment, title=payload.title, body=payload.body
     )
     return Status(201, TemplateOut.of(template))
 
 
 @router.get("/templates/{template_id}", response={200: TemplateOut, **ERRORS})
 def get_template(request: HttpRequest, template_id: int) -> TemplateOut:
-    return TemplateOut.of(consent_template_get_for_user(_user(request), template_id))
+    return TemplateOut.of(consent_template_get_for_user(staff(request), template_id))
 
 
 @router.get("/records", response={200: list[RecordOut], **ERRORS})
 def list_records(request: HttpRequest, patient_id: int) -> list[RecordOut]:
     """A patient's signed consents, newest first (audited as one LIST)."""
-    return [_record_out(r) for r in consent_records_for_user(_user(request), patient_id)]
+    return [_record_out(r) for r in consent_records_for_user(staff(request), patient_id)]
 
 
 @router.post("/records", response={201: RecordOut, **WRITE_ERRORS})
@@ -97,7 +94,7 @@ def sign(request: HttpRequest, payload: SignIn) -> Status[RecordOut] | Status[Er
     """
     try:
         record = consent_record_sign(
-            by=_user(request),
+            by=staff(request),
             patient_id=payload.patient_id,
             template_id=payload.template_id,
             signed_name=payload.signed_name,
@@ -113,7 +110,7 @@ def sign(request: HttpRequest, payload: SignIn) -> Status[RecordOut] | Status[Er
 
 @router.get("/records/{record_id}", response={200: RecordOut, **ERRORS})
 def get_record(request: HttpRequest, record_id: int) -> RecordOut:
-    return _record_out(consent_record_get_for_user(_user(request), record_id))
+    return _record_out(consent_record_get_for_user(staff(request), record_id))
 
 
 @router.get(
@@ -124,7 +121,7 @@ def get_record(request: HttpRequest, record_id: int) -> RecordOut:
 )
 def get_signature(request: HttpRequest, record_id: int) -> FileResponse:
     """The drawn signature (PNG); 404 for a consent signed with a typed name."""
-    record = consent_signature_for_user(_user(request), record_id)
+    record = consent_signature_for_user(staff(request), record_id)
     response = FileResponse(record.signature.open("rb"), content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="consent-{record.pk}-signature.png"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -135,7 +132,7 @@ def get_signature(request: HttpRequest, record_id: int) -> FileResponse:
 @router.get("/photo-consents", response={200: list[PhotoConsentOut], **ERRORS})
 def list_photo_consents(request: HttpRequest, patient_id: int) -> list[PhotoConsentOut]:
     """A patient's photo consent history, newest first; the first, if not withdrawn, is current."""
-    return [PhotoConsentOut.of(c) for c in photo_consents_for_user(_user(request), patient_id)]
+    return [PhotoConsentOut.of(c) for c in photo_consents_for_user(staff(request), patient_id)]
 
 
 @router.post("/photo-consents", response={201: PhotoConsentOut, **WRITE_ERRORS})
@@ -145,7 +142,7 @@ def record_photo_consent(
     """Record what the patient now allows; it replaces the current photo consent."""
     try:
         consent = photo_consent_record(
-            by=_user(request),
+            by=staff(request),
             patient_id=payload.patient_id,
             clinical_record=payload.clinical_record,
             teaching=payload.teaching,
@@ -162,5 +159,5 @@ def record_photo_consent(
 )
 def withdraw_photo_consent(request: HttpRequest, photo_consent_id: int) -> PhotoConsentOut:
     """Withdraw the patient's current photo consent entirely (audited WITHDRAW)."""
-    consent = photo_consent_withdraw(by=_user(request), photo_consent_id=photo_consent_id)
+    consent = photo_consent_withdraw(by=staff(request), photo_consent_id=photo_consent_id)
     return PhotoConsentOut.of(consent)

@@ -13,14 +13,10 @@ from ninja import Schema
 from pydantic import Field
 
 from mesoclinic.consent.models import ConsentRecord, ConsentTemplate, PhotoConsent
+from mesoclinic.core.schemas import InputSchema
 
 
-class ErrorOut(Schema):
-    error: str
-    fields: dict[str, list[str]] | None = None
-
-
-class TemplateIn(Schema):
+class TemplateIn(InputSchema):
     treatment: str = Field(description="Treatment code, e.g. mesotherapy_face.")
     title: str
     body: str = Field(description="The full text patients read, line breaks kept.")
@@ -57,7 +53,7 @@ class TemplateRef(Schema):
     version: int
 
 
-class SignIn(Schema):
+class SignIn(InputSchema):
     patient_id: int
     template_id: int = Field(description="The version shown to the patient; must be current.")
     signed_name: str = Field(description="The patient's full name as they sign.")
@@ -109,7 +105,7 @@ class RecordOut(Schema):
         )
 
 
-class PhotoConsentIn(Schema):
+class PhotoConsentIn(InputSchema):
     patient_id: int
     clinical_record: bool
     teaching: bool

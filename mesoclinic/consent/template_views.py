@@ -23,8 +23,8 @@ from mesoclinic.consent.selectors import (
     consent_templates_for_user,
 )
 from mesoclinic.consent.services import consent_template_publish
-from mesoclinic.consent.views import staff
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.http import staff
 
 
 @login_required

@@ -6,7 +6,7 @@ are attached to the form fields they name and the form is shown again with what 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,19 +29,14 @@ from mesoclinic.consent.services import (
     photo_consent_withdraw,
 )
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.http import staff
 from mesoclinic.patients.errors import PatientArchived
 
 if TYPE_CHECKING:
-    from mesoclinic.accounts.models import User
     from mesoclinic.consent.models import ConsentTemplate
 
 # Hidden inputs have no box to jump to: the summary links to what the user sees instead.
 SIGN_ANCHORS = {"template_id": "consent-text", "signature": "signature-pad"}
-
-
-def staff(request: HttpRequest) -> User:
-    """The signed-in member of staff (the views are all behind ``login_required``)."""
-    return cast("User", request.user)
 
 
 def templates_url() -> str | None:

@@ -1,27 +1,24 @@
 """The consultations API (`/api/v1/consultations`): thin endpoints over selectors and services.
 
 Bearer-token authentication (``accounts.api_auth.token_auth``); the member of staff is
-``request.auth``. Access and audit are those of the pages: another site's record is 404, a role
-without the capability 403, bad input 422 with ``{"error", "fields"}`` naming each field and
-its bad value.
+``staff(request)``. Access and audit are those of the pages: another site's record is 404, a
+role without the capability 403, a write to an archived patient's record 409, bad input 422
+with ``{"error", "fields"}`` naming each field and its bad value.
 """
 
 from __future__ import annotations
-
-from typing import cast
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
-from mesoclinic.accounts.access import Capability
 from mesoclinic.accounts.api_auth import token_auth
-from mesoclinic.accounts.models import User
 from mesoclinic.consultations import selectors, services
 from mesoclinic.consultations.models import Consultation
-from mesoclinic.consultations.schemas import ConsultationIn, ConsultationOut, ErrorOut
+from mesoclinic.consultations.schemas import ConsultationIn, ConsultationOut
 from mesoclinic.core.errors import Invalid
-from mesoclinic.patients.selectors import patient_get_for_user
+from mesoclinic.core.http import staff
+from mesoclinic.core.schemas import ErrorOut
 from mesoclinic.plans import selectors as plan_selectors
 from mesoclinic.plans import services as plan_services
 from mesoclinic.plans.models import PlanEdit, StoredPlan
@@ -29,15 +26,11 @@ from mesoclinic.plans.schemas import PlanEditIn, PlanEditOut, PlanGenerateIn, St
 
 router = Router(tags=["consultations"], auth=token_auth)
 
-_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class PatientFilter(Schema):
     patient_id: int
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
 @router.get(
@@ -45,21 +38,13 @@ def _user(request: HttpRequest) -> User:
 )
 def consultation_list(request: HttpRequest, filters: Query[PatientFilter]) -> list[Consultation]:
     """Newest first. One LIST audit event."""
-    _, consultations = selectors.consultation_list(_user(request), filters.patient_id)
+    _, consultations = selectors.consultation_list(staff(request), filters.patient_id)
     return consultations
 
 
 @router.post("", response={201: ConsultationOut, **_ERRORS}, summary="Record a consultation")
 def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status[Consultation]:
     """A draft by the calling practitioner; codes are checked against the knowledge base."""
-    user = _user(request)
-    patient = patient_get_for_user(
-        user,
-        payload.patient_id,
-        capability=Capability.EDIT_CLINICAL,
-        audit_action=None,
-        object_type="consultation",
-    )
     held_at = payload.held_at or timezone.now()
     if timezone.is_naive(held_at):
         raise Invalid(
@@ -75,7 +60,7 @@ def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status
         concerns=[concern.model_dump() for concern in payload.concerns],
     )
     consultation = services.consultation_create(
-        patient=patient, practitioner=user, held_at=held_at, history=history
+        by=staff(request), patient_id=payload.patient_id, held_at=held_at, history=history
     )
     return Status(201, consultation)
 
@@ -84,7 +69,7 @@ def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status
     "/{consultation_id}", response={200: ConsultationOut, **_ERRORS}, summary="A consultation"
 )
 def consultation_get(request: HttpRequest, consultation_id: int) -> Consultation:
-    return selectors.consultation_get_for_user(_user(request), consultation_id)
+    return selectors.consultation_get_for_user(staff(request), consultation_id)
 
 
 @router.post(
@@ -96,12 +81,8 @@ def plan_generate(
     request: HttpRequest, consultation_id: int, payload: PlanGenerateIn
 ) -> Status[StoredPlan]:
     """Runs the planning engine on the consultation and stores the plan (with no edits yet)."""
-    user = _user(request)
-    consultation = selectors.consultation_get_for_user(
-        user, consultation_id, capability=Capability.EDIT_CLINICAL, audit_action=None
-    )
     plan = plan_services.plan_generate(
-        consultation=consultation, by=user, start_date=payload.start_date
+        by=staff(request), consultation_id=consultation_id, start_date=payload.start_date
     )
     return Status(201, plan)
 
@@ -113,7 +94,7 @@ def plan_generate(
 )
 def plan_list(request: HttpRequest, consultation_id: int) -> list[StoredPlan]:
     """Newest first, each with its edits oldest first."""
-    return plan_selectors.plan_list_for_user(_user(request), consultation_id)
+    return plan_selectors.plan_list_for_user(staff(request), consultation_id)
 
 
 @router.post(
@@ -126,11 +107,26 @@ def plan_edit(request: HttpRequest, plan_id: int, payload: PlanEditIn) -> Status
 
     The engine's original plan is kept; the edit records the old and the new value.
     """
-    user = _user(request)
-    plan = plan_selectors.plan_get_for_user(
-        user, plan_id, capability=Capability.EDIT_CLINICAL, audit_action=None
-    )
     edit = plan_services.plan_edit(
-        plan=plan, path=payload.path, value=payload.value, reason=payload.reason, by=user
+        by=staff(request),
+        plan_id=plan_id,
+        path=payload.path,
+        value=payload.value,
+        reason=payload.reason,
     )
     return Status(201, edit)
+
+
+@router.post(
+    "/plans/{plan_id}/signature",
+    response={201: StoredPlanOut, **_ERRORS},
+    summary="Sign a plan as its prescriber",
+)
+def plan_sign(request: HttpRequest, plan_id: int) -> Status[StoredPlan]:
+    """A prescriber signs a plan that awaits one (it contains prescription-only medicines).
+
+    Records who, when and their registration number. 403: the caller is not a prescriber;
+    422: the plan does not await a prescriber; 409: the patient is archived.
+    """
+    plan = plan_services.plan_sign(by=staff(request), plan_id=plan_id)
+    return Status(201, plan_selectors.plan_with_edits(plan))

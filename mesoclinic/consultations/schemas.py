@@ -12,19 +12,17 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import Field
+
+from mesoclinic.core.schemas import InputSchema
 
 
-class _In(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ConcernIn(_In):
+class ConcernIn(InputSchema):
     concern: str = Field(description="Concern code of the planning contract.")
     zones: list[str] = Field(description="Zone codes.")
 
 
-class ConsultationIn(_In):
+class ConsultationIn(InputSchema):
     patient_id: int
     held_at: dt.datetime | None = Field(
         default=None, description="With a UTC offset; omitted: now."
@@ -67,8 +65,3 @@ class ConsultationOut(Schema):
     concerns: list[dict[str, Any]]
     created_at: dt.datetime
     updated_at: dt.datetime
-
-
-class ErrorOut(Schema):
-    error: str
-    fields: dict[str, list[str]] | None = None

@@ -19,7 +19,7 @@ from mesoclinic.audit.services import audit_denied, audit_record
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.core.errors import NotFound
 from mesoclinic.patients.models import Patient
-from mesoclinic.patients.selectors import patient_get_for_user
+from mesoclinic.patients.selectors import patient_get_for_user, patient_get_for_write
 
 if TYPE_CHECKING:
     from mesoclinic.accounts.models import User
@@ -66,6 +66,46 @@ def consultation_get_for_user(
     ``audit_action`` None leaves the event to the caller (e.g. a service that writes).
     Cost: the consultation with patient, site and practitioner; the accessor's queries.
     """
+    consultation = _consultation(consultation_id, patient_id)
+    consultation.patient = patient_get_for_user(
+        user,
+        consultation.patient_id,
+        capability=capability,
+        audit_action=audit_action,
+        object_type="consultation",
+        object_id=consultation.pk,
+        site_id=consultation.site_id,
+    )
+    return consultation
+
+
+def consultation_get_for_write(
+    user: User,
+    consultation_id: int,
+    *,
+    patient_id: int | None = None,
+    action: Action = Action.UPDATE,
+) -> Consultation:
+    """The consultation, for a write by ``user``: reachable with ``EDIT_CLINICAL``, and its
+    patient not archived (``PatientArchived``, 409, audited as a refused ``action``).
+
+    The one way services that write to a consultation or its plans fetch it. Records no VIEW
+    event: the service audits its write.
+    """
+    consultation = _consultation(consultation_id, patient_id)
+    consultation.patient = patient_get_for_write(
+        user,
+        consultation.patient_id,
+        capability=Capability.EDIT_CLINICAL,
+        object_type="consultation",
+        action=action,
+    )
+    return consultation
+
+
+def _consultation(consultation_id: int, patient_id: int | None) -> Consultation:
+    """The consultation with its patient, site and practitioner; ``NotFound`` (audited) if there
+    is none, or if it is not ``patient_id``'s."""
     consultation = (
         Consultation.objects.select_related("patient__site", "site", "practitioner")
         .filter(pk=consultation_id)
@@ -79,15 +119,6 @@ def consultation_get_for_user(
             patient_id=patient_id if patient_exists(patient_id) else None,
         )
         raise NotFound("No such consultation.")
-    consultation.patient = patient_get_for_user(
-        user,
-        consultation.patient_id,
-        capability=capability,
-        audit_action=audit_action,
-        object_type="consultation",
-        object_id=consultation.pk,
-        site_id=consultation.site_id,
-    )
     return consultation
 
 

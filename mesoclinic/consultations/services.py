@@ -1,7 +1,8 @@
 """Writes for consultations. Each is atomic, validated, and audited.
 
-Callers (views, API, commands) have already fetched the patient or consultation through
-``consultations.selectors``, which checks site and role; services check the domain rules:
+Each takes the acting member of staff (``by``) and the object's id, and fetches the object
+through the write accessor, which checks site, role and that the patient is not archived; then
+checks the domain rules:
 codes known to the knowledge base, a completed consultation no longer changes. Refusals raise
 ``core.errors.Invalid`` with messages that name the field and the value.
 """
@@ -17,16 +18,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from mesoclinic.accounts.access import Capability
 from mesoclinic.audit.models import Action
 from mesoclinic.audit.services import audit_record
 from mesoclinic.consultations import planning_adapter
 from mesoclinic.consultations.models import Consultation, Fitzpatrick, NeedleFear, Status
+from mesoclinic.consultations.selectors import consultation_get_for_write
 from mesoclinic.core.errors import Invalid
+from mesoclinic.patients.selectors import patient_get_for_write
 from mesoclinic.plans.edits import show
 
 if TYPE_CHECKING:
     from mesoclinic.accounts.models import User
-    from mesoclinic.patients.models import Patient
 
 
 @dataclass(frozen=True)
@@ -52,73 +55,132 @@ class History:
 
 
 _HISTORY_FIELDS = tuple(History.__dataclass_fields__)
+# Old paper records may be entered late; nothing is held more than a year ahead. Outside these
+# bounds a date is a typing slip, and near year 1 or 9999 a UTC offset would overflow the
+# conversion every later step makes.
+EARLIEST_HELD_AT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+MAX_DAYS_AHEAD = 366
 
 
-@transaction.atomic
+def _check_held_at(held_at: dt.datetime) -> None:
+    """``Invalid`` naming ``held_at`` unless it is aware and within the bounds above.
+
+    Compared as aware values, which never converts (and so never overflows) the input.
+    """
+    shown = held_at.isoformat()
+    if timezone.is_naive(held_at):
+        raise Invalid({"held_at": [f"held_at: give a UTC offset, got {shown!r}"]})
+    latest = timezone.now() + dt.timedelta(days=MAX_DAYS_AHEAD)
+    if not EARLIEST_HELD_AT <= held_at <= latest:
+        raise Invalid(
+            {
+                "held_at": [
+                    f"held_at: {shown!r} is out of range; give a date from "
+                    f"{EARLIEST_HELD_AT:%Y-%m-%d} to {latest:%Y-%m-%d}"
+                ]
+            }
+        )
+
+
 def consultation_create(
-    *, patient: Patient, practitioner: User, held_at: dt.datetime, history: History
+    *, by: User, patient_id: int, held_at: dt.datetime, history: History
 ) -> Consultation:
-    """A draft consultation of ``patient`` at the patient's site. Cost: 2 INSERTs and checks."""
-    consultation = Consultation(
-        patient=patient, practitioner=practitioner, site=patient.site, held_at=held_at
-    )
-    _assign(consultation, history)
-    _validate(consultation)
-    consultation.save()
-    audit_record(
-        action=Action.CREATE,
+    """A draft consultation of the patient by ``by`` (the practitioner), at the patient's site.
+
+    The patient is fetched through ``patient_get_for_write`` (``EDIT_CLINICAL``): another site's
+    is ``NotFound``, a role without it ``Forbidden``, an archived patient ``PatientArchived``.
+    Cost: the accessor's queries, 2 INSERTs and the checks.
+    """
+    patient = patient_get_for_write(
+        by,
+        patient_id,
+        capability=Capability.EDIT_CLINICAL,
         object_type="consultation",
-        object_id=consultation.pk,
-        patient_id=patient.pk,
-        site_id=consultation.site_id,
-        detail={"status": consultation.status},
+        action=Action.CREATE,
     )
-    return consultation
+    _check_held_at(held_at)
+    # The write in one transaction; the access check before it, so a refusal's audit row stays.
+    with transaction.atomic():
+        consultation = Consultation(
+            patient=patient, practitioner=by, site=patient.site, held_at=held_at
+        )
+        _assign(consultation, history)
+        _validate(consultation)
+        consultation.save()
+        audit_record(
+            action=Action.CREATE,
+            object_type="consultation",
+            object_id=consultation.pk,
+            patient_id=patient.pk,
+            site_id=consultation.site_id,
+            detail={"status": consultation.status},
+        )
+        return consultation
 
 
-@transaction.atomic
 def consultation_update(
-    *, consultation: Consultation, by: User, held_at: dt.datetime, history: History
+    *,
+    by: User,
+    consultation_id: int,
+    patient_id: int | None = None,
+    held_at: dt.datetime,
+    history: History,
 ) -> Consultation:
     """Replace the draft's date, history and concerns; a completed consultation is refused.
 
-    The audit row lists the names of the fields that changed (never their values).
+    Fetched through ``consultation_get_for_write`` (``patient_id``, when given, must be its
+    patient's). The audit row lists the names of the fields that changed (never their values).
     """
-    consultation_require_draft(consultation)
-    before = {name: getattr(consultation, name) for name in (*_HISTORY_FIELDS, "held_at")}
-    consultation.held_at = held_at
-    _assign(consultation, history)
-    _validate(consultation)
-    changed = [name for name, old in before.items() if getattr(consultation, name) != old]
-    consultation.save()
-    audit_record(
-        action=Action.UPDATE,
-        object_type="consultation",
-        object_id=consultation.pk,
-        patient_id=consultation.patient_id,
-        site_id=consultation.site_id,
-        detail={"fields": changed, "by": by.pk},
-    )
-    return consultation
+    consultation = consultation_get_for_write(by, consultation_id, patient_id=patient_id)
+    # The write in one transaction; the access check before it, so a refusal's audit row stays.
+    with transaction.atomic():
+        consultation_require_draft(consultation)
+        _check_held_at(held_at)
+        before = {name: getattr(consultation, name) for name in (*_HISTORY_FIELDS, "held_at")}
+        consultation.held_at = held_at
+        _assign(consultation, history)
+        _validate(consultation)
+        changed = [name for name, old in before.items() if getattr(consultation, name) != old]
+        consultation.save()
+        audit_record(
+            action=Action.UPDATE,
+            object_type="consultation",
+            object_id=consultation.pk,
+            patient_id=consultation.patient_id,
+            site_id=consultation.site_id,
+            detail={"fields": changed, "by": by.pk},
+        )
+        return consultation
 
 
-@transaction.atomic
-def consultation_complete(*, consultation: Consultation, by: User) -> Consultation:
-    """Mark a draft completed: from then on it, and its plans, no longer change."""
-    consultation_require_draft(consultation)
-    consultation.status = Status.COMPLETED
-    consultation.completed_at = timezone.now()
-    _validate(consultation)
-    consultation.save(update_fields=["status", "completed_at", "updated_at"])
-    audit_record(
-        action=Action.UPDATE,
-        object_type="consultation",
-        object_id=consultation.pk,
-        patient_id=consultation.patient_id,
-        site_id=consultation.site_id,
-        detail={"status": Status.COMPLETED, "by": by.pk},
-    )
-    return consultation
+def consultation_complete(
+    *, by: User, consultation_id: int, patient_id: int | None = None
+) -> Consultation:
+    """Mark a draft completed: from then on it, and its plans, no longer change.
+
+    Refused (``Invalid`` on ``plan``) while the consultation's newest plan holds a
+    prescription-only medicine that no prescriber has signed yet.
+
+    Fetched through ``consultation_get_for_write``, as ``consultation_update``.
+    """
+    consultation = consultation_get_for_write(by, consultation_id, patient_id=patient_id)
+    # The write in one transaction; the access check before it, so a refusal's audit row stays.
+    with transaction.atomic():
+        consultation_require_draft(consultation)
+        _require_signed_plan(consultation)
+        consultation.status = Status.COMPLETED
+        consultation.completed_at = timezone.now()
+        _validate(consultation)
+        consultation.save(update_fields=["status", "completed_at", "updated_at"])
+        audit_record(
+            action=Action.UPDATE,
+            object_type="consultation",
+            object_id=consultation.pk,
+            patient_id=consultation.patient_id,
+            site_id=consultation.site_id,
+            detail={"status": Status.COMPLETED, "by": by.pk},
+        )
+        return consultation
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -141,6 +203,28 @@ def consultation_require_draft(consultation: Consultation) -> None:
                 "status": [
                     f"status: consultation {consultation.pk} is {consultation.status}; a "
                     "completed consultation and its plans no longer change"
+                ]
+            }
+        )
+
+
+def _require_signed_plan(consultation: Consultation) -> None:
+    # Imported here: plans builds on consultations, not the other way round, at import time.
+    from mesoclinic.plans.models import PlanStatus, StoredPlan
+
+    latest = (
+        StoredPlan.objects.filter(consultation=consultation)
+        .order_by("-created_at", "-id")
+        .only("pk", "status")
+        .first()
+    )
+    if latest is not None and latest.status == PlanStatus.AWAITING_PRESCRIBER:
+        raise Invalid(
+            {
+                "plan": [
+                    f"plan: plan {latest.pk} contains prescription-only medicines and awaits a "
+                    "prescriber's signature; a prescriber must review and sign it before the "
+                    "consultation is completed"
                 ]
             }
         )

@@ -22,6 +22,7 @@ from mesoclinic.consultations.forms import ConsultationForm
 from mesoclinic.consultations.map_display import marked_zones, zone_map
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.http import staff
 from mesoclinic.patients.selectors import patient_get_for_user
 from mesoclinic.plans import selectors as plan_selectors
 from mesoclinic.plans.display import code_label, concern_names, zone_names
@@ -31,7 +32,7 @@ from mesoclinic.plans.forms import PlanGenerateForm
 @login_required
 @require_GET
 def consultation_list(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient, consultations = selectors.consultation_list(request.user, patient_id)  # type: ignore[arg-type]
+    patient, consultations = selectors.consultation_list(staff(request), patient_id)
     return render(
         request,
         "consultations/list.html",
@@ -42,9 +43,9 @@ def consultation_list(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def consultation_create(request: HttpRequest, patient_id: int) -> HttpResponse:
-    user = request.user
+    user = staff(request)
     patient = patient_get_for_user(
-        user,  # type: ignore[arg-type]
+        user,
         patient_id,
         capability=Capability.EDIT_CLINICAL,
         # The POST's service records CREATE; a GET shows the patient, a read.
@@ -58,8 +59,8 @@ def consultation_create(request: HttpRequest, patient_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 consultation = services.consultation_create(
-                    patient=patient,
-                    practitioner=user,  # type: ignore[arg-type]
+                    by=user,
+                    patient_id=patient.pk,
                     held_at=form.cleaned_data["held_at"],
                     history=form.history(),
                 )
@@ -81,7 +82,7 @@ def consultation_detail(
     request: HttpRequest, patient_id: int, consultation_id: int
 ) -> HttpResponse:
     consultation = selectors.consultation_get_for_user(
-        request.user,  # type: ignore[arg-type]
+        staff(request),
         consultation_id,
         patient_id=patient_id,
     )
@@ -92,7 +93,7 @@ def consultation_detail(
 @require_http_methods(["GET", "POST"])
 def consultation_edit(request: HttpRequest, patient_id: int, consultation_id: int) -> HttpResponse:
     consultation = selectors.consultation_get_for_user(
-        request.user,  # type: ignore[arg-type]
+        staff(request),
         consultation_id,
         patient_id=patient_id,
         capability=Capability.EDIT_CLINICAL,
@@ -108,8 +109,9 @@ def consultation_edit(request: HttpRequest, patient_id: int, consultation_id: in
         if form.is_valid():
             try:
                 services.consultation_update(
-                    consultation=consultation,
-                    by=request.user,  # type: ignore[arg-type]
+                    by=staff(request),
+                    consultation_id=consultation.pk,
+                    patient_id=patient_id,
                     held_at=form.cleaned_data["held_at"],
                     history=form.history(),
                 )
@@ -130,14 +132,16 @@ def consultation_complete(
     request: HttpRequest, patient_id: int, consultation_id: int
 ) -> HttpResponse:
     consultation = selectors.consultation_get_for_user(
-        request.user,  # type: ignore[arg-type]
+        staff(request),
         consultation_id,
         patient_id=patient_id,
         capability=Capability.EDIT_CLINICAL,
         audit_action=None,
     )
     try:
-        services.consultation_complete(consultation=consultation, by=request.user)  # type: ignore[arg-type]
+        services.consultation_complete(
+            by=staff(request), consultation_id=consultation.pk, patient_id=patient_id
+        )
     except Invalid as error:
         for problems in error.errors.values():
             for problem in problems:

@@ -1,7 +1,9 @@
 """Domain errors: raised by services and selectors, translated at the edge.
 
-Pages turn ``NotFound`` into 404 and ``Forbidden`` into 403 (``core.middleware``); the API does
-the same with its own error envelope (``mesoclinic.api``). Services never build HTTP responses.
+Pages turn ``NotFound`` into 404, ``Forbidden`` into 403 and ``Conflict`` into 409
+(``core.middleware``); the API does the same with its one error envelope
+``{"error": ..., "fields": {...}}`` (``mesoclinic.api``), and ``Invalid`` is 422 there. Services
+never build HTTP responses.
 """
 
 from __future__ import annotations
@@ -24,6 +26,13 @@ class NotFound(ApplicationError):
 
 class Forbidden(ApplicationError):
     """The object is in the user's sites, but the user's role may not do this."""
+
+
+class Conflict(ApplicationError):
+    """The object's state refuses the request, whoever asks: e.g. an archived (read-only) record.
+
+    Subclasses name the state (``patients.errors.PatientArchived``); the answer is 409.
+    """
 
 
 class Invalid(ApplicationError):

@@ -6,12 +6,15 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from mesoclinic.core.errors import Forbidden, NotFound
+from mesoclinic.core.errors import Conflict, Forbidden, NotFound
 
 
 class DomainErrorMiddleware:
-    """``NotFound`` -> 404 page, ``Forbidden`` -> 403 page; other errors pass through."""
+    """``NotFound`` -> 404 page, ``Forbidden`` -> 403 page, ``Conflict`` -> 409 page with the
+    error's message; other errors pass through."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -26,4 +29,17 @@ class DomainErrorMiddleware:
             raise Http404(exception.message) from exception
         if isinstance(exception, Forbidden):
             raise PermissionDenied(exception.message) from exception
+        if isinstance(exception, Conflict):
+            return _conflict(request, exception)
         return None
+
+
+def _conflict(request: HttpRequest, error: Conflict) -> HttpResponse:
+    # Back to the page the form was on, when it is one of ours.
+    referer = request.headers.get("referer", "")
+    safe = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return render(
+        request, "409.html", {"message": error.message, "back": referer if safe else ""}, status=409
+    )

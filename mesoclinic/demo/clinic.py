@@ -35,7 +35,7 @@ from mesoclinic.patients.models import Patient
 from mesoclinic.patients.services import PatientDetails, patient_create
 from mesoclinic.photos.services import photo_upload
 from mesoclinic.plans.models import StoredPlan
-from mesoclinic.plans.services import plan_edit, plan_generate
+from mesoclinic.plans.services import plan_edit, plan_generate, plan_sign
 
 GIVEN = [
     "Amelia", "Olivia", "Isla", "Ava", "Mia", "Sophia", "Grace", "Lily", "Freya", "Emily",
@@ -156,7 +156,7 @@ def _seed(password: str) -> list[DemoStaff]:
         if index % 5 == 4:
             continue  # some patients are only registered: an enquiry, no consultation yet
         with acting_as(practitioner):
-            _clinical_record(rng, patient, practitioner, consulted, today)
+            _clinical_record(rng, patient, practitioner, team[site.code][1], consulted, today)
         consulted += 1
     return [_described(u) for u in User.objects.filter(username__contains=".")]
 
@@ -191,7 +191,12 @@ def _patient(rng: random.Random, actor: User, site: Site) -> Patient:
 
 
 def _clinical_record(
-    rng: random.Random, patient: Patient, practitioner: User, index: int, today: dt.date
+    rng: random.Random,
+    patient: Patient,
+    practitioner: User,
+    prescriber: User,
+    index: int,
+    today: dt.date,
 ) -> None:
     scenario = SCENARIOS[index % len(SCENARIOS)]
     weight = scenario.get("weight")
@@ -207,21 +212,27 @@ def _clinical_record(
     )
     held_at = timezone.now() - dt.timedelta(days=rng.randint(3, 120), hours=rng.randint(0, 6))
     consultation: Consultation = consultation_create(
-        patient=patient, practitioner=practitioner, held_at=held_at, history=history
+        patient_id=patient.pk, by=practitioner, held_at=held_at, history=history
     )
     plan: StoredPlan = plan_generate(
-        consultation=consultation, by=practitioner, start_date=held_at.date() + dt.timedelta(days=7)
+        consultation_id=consultation.pk,
+        by=practitioner,
+        start_date=held_at.date() + dt.timedelta(days=7),
     )
     if index % 4 == 0 and plan.current.get("areas"):
         plan_edit(
-            plan=plan,
+            plan_id=plan.pk,
             path="areas[0].points",
             value=40,
             reason="Treated area measured at the consultation: 40 points at 1 cm.",
             by=practitioner,
         )
     if index % 3 != 2:
-        consultation_complete(consultation=consultation, by=practitioner)
+        if plan.awaits_prescriber:
+            # The site's doctor reviews and signs what a nurse drafted (or their own plan).
+            with acting_as(prescriber):
+                plan_sign(by=prescriber, plan_id=plan.pk)
+        consultation_complete(consultation_id=consultation.pk, by=practitioner)
         _consents(patient, practitioner, scenario)
         if index % 6 == 0:
             _photos(patient, practitioner, held_at.date(), today)

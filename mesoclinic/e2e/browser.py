@@ -13,8 +13,10 @@ import os
 import shutil
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
@@ -80,3 +82,19 @@ def serious_accessibility_violations(page: Any) -> list[str]:
         for v in results.response["violations"]
         if v.get("impact") in ("serious", "critical")
     ]
+
+
+def session_cookie(url: str, session_key: str) -> Any:  # Playwright's SetCookieParam
+    """The staff session cookie for the browser at ``url`` (the live server's).
+
+    Spelled out field by field: a ``__Host-`` cookie (production's name) must be Secure, for
+    path ``/``, with no Domain attribute, and Chromium accepts it from http://localhost only so.
+    """
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": session_key,
+        "domain": urlsplit(url).hostname,
+        "path": "/",
+        "secure": True,
+        "httpOnly": True,
+    }

@@ -13,21 +13,21 @@ A possible duplicate at registration is 409 with the candidates, unless
 from __future__ import annotations
 
 import json
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Status
 
 from mesoclinic.accounts.access import Capability
 from mesoclinic.accounts.api_auth import token_auth
-from mesoclinic.accounts.models import User
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.http import staff
+from mesoclinic.core.schemas import ErrorOut
 from mesoclinic.patients.errors import PatientArchived, PossibleDuplicate
 from mesoclinic.patients.forms import PatientCreateForm, PatientForm
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.schemas import (
     DuplicateOut,
-    ErrorOut,
     PatientCreateIn,
     PatientListOut,
     PatientOut,
@@ -56,11 +56,6 @@ _TEXT_KEYS = ("given_name", "family_name", "date_of_birth", "sex", "email", "pho
 _ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-def _user(request: HttpRequest) -> User:
-    # token_auth answers 401 before any endpoint runs unless it found an active member.
-    return cast(User, request.auth)  # type: ignore[attr-defined]
-
-
 @router.get(
     "",
     response={200: PatientListOut, **_ERRORS},
@@ -87,7 +82,7 @@ def list_patients(
     window_offset = _integer("offset", offset, low=0, high=10**9)
     archived = _boolean("include_archived", include_archived)
     window = patient_list(
-        _user(request),
+        staff(request),
         query=q,
         include_archived=archived,
         offset=window_offset,
@@ -121,7 +116,7 @@ def create_patient(request: HttpRequest) -> Status[dict[str, Any]]:
     the same name and date of birth or the same phone, unless ``confirm_duplicate``; 422 with
     one message per bad field.
     """
-    user = _user(request)
+    user = staff(request)
     body = _body(request, allowed=("site", *_TEXT_KEYS, "confirm_duplicate"))
     data = {key: _text(key, body[key]) for key in ("site", *_TEXT_KEYS) if key in body}
     confirm = _flag("confirm_duplicate", body.get("confirm_duplicate", False))
@@ -160,7 +155,7 @@ def create_patient(request: HttpRequest) -> Status[dict[str, Any]]:
 )
 def get_patient(request: HttpRequest, patient_id: int) -> dict[str, Any]:
     """The patient's demographics; audited (VIEW)."""
-    return _out(patient_get_for_user(_user(request), patient_id))
+    return _out(patient_get_for_user(staff(request), patient_id))
 
 
 @router.patch(
@@ -175,7 +170,7 @@ def update_patient(request: HttpRequest, patient_id: int) -> Any:
 
     409 for an archived patient (read-only until a manager restores it).
     """
-    user = _user(request)
+    user = staff(request)
     patient = patient_get_for_user(
         user, patient_id, capability=Capability.EDIT_PATIENT, audit_action=None
     )
@@ -200,7 +195,7 @@ def update_patient(request: HttpRequest, patient_id: int) -> Any:
 )
 def archive_patient(request: HttpRequest, patient_id: int) -> dict[str, Any]:
     """Archive the patient: read-only, out of lists and duplicate checks. Idempotent."""
-    user = _user(request)
+    user = staff(request)
     patient = patient_get_for_user(
         user, patient_id, capability=Capability.EDIT_PATIENT, audit_action=None
     )
@@ -215,7 +210,7 @@ def archive_patient(request: HttpRequest, patient_id: int) -> dict[str, Any]:
 )
 def restore_patient(request: HttpRequest, patient_id: int) -> dict[str, Any]:
     """Restore an archived patient; managers only (403 otherwise). Idempotent."""
-    user = _user(request)
+    user = staff(request)
     patient = patient_get_for_user(user, patient_id, audit_action=None)
     return _out(patient_unarchive(actor=user, patient=patient))
 

@@ -1,19 +1,20 @@
 """Domain errors of the patients area, translated at the edge like ``core.errors``.
 
-Pages show them as messages or warnings; the API answers 409 with the error envelope.
+Pages show them as messages or warnings (a page that does not answers 409, as ``Conflict``);
+the API answers 409 with the error envelope.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mesoclinic.core.errors import ApplicationError
+from mesoclinic.core.errors import ApplicationError, Conflict
 
 if TYPE_CHECKING:
     from mesoclinic.patients.models import Patient
 
 
-class PatientArchived(ApplicationError):
+class PatientArchived(Conflict):
     """The patient is archived: their record is read-only until a manager restores it."""
 
     def __init__(self, patient: Patient) -> None:

@@ -11,18 +11,16 @@ import datetime as dt
 from typing import Any, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import Field
+
+from mesoclinic.core.schemas import ErrorOut, InputSchema
 
 SexCode = Literal["female", "male", "other", ""]
 
 _DATE_HELP = "Date of birth, YYYY-MM-DD (dd/mm/yyyy is accepted too); not before 1900, not future."
 
 
-class _Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class PatientCreateIn(_Strict):
+class PatientCreateIn(InputSchema):
     site: int = Field(description="One of the caller's sites (id).")
     given_name: str = Field(max_length=100, min_length=1)
     family_name: str = Field(max_length=100, min_length=1)
@@ -37,7 +35,7 @@ class PatientCreateIn(_Strict):
     )
 
 
-class PatientUpdateIn(_Strict):
+class PatientUpdateIn(InputSchema):
     """Only the keys sent are changed; the site cannot be changed."""
 
     given_name: str | None = Field(default=None, max_length=100, min_length=1)
@@ -84,16 +82,10 @@ class CandidateOut(Schema):
     phone: str
 
 
-class DuplicateOut(Schema):
-    error: str
+class DuplicateOut(ErrorOut):
+    """The error envelope, with the possible duplicates to check."""
+
     candidates: list[CandidateOut]
-
-
-class ErrorOut(Schema):
-    error: str
-    fields: dict[str, list[str]] | None = Field(
-        default=None, description="Field name to messages, each naming the bad value."
-    )
 
 
 def body_schema(schema: type[Schema]) -> dict[str, Any]:

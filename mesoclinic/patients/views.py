@@ -8,7 +8,6 @@ Each view parses the request, calls one selector or service (``patients.selector
 from __future__ import annotations
 
 from math import ceil
-from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -21,8 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mesoclinic.accounts.access import Capability, can
-from mesoclinic.accounts.models import User
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.http import staff
 from mesoclinic.patients.errors import PatientArchived, PossibleDuplicate
 from mesoclinic.patients.forms import PatientCreateForm, PatientForm
 from mesoclinic.patients.models import Patient
@@ -42,12 +41,6 @@ from mesoclinic.patients.services import (
     patient_update,
 )
 
-
-def _user(request: HttpRequest) -> User:
-    # Every view here is behind login_required, so the user is a signed-in member of staff.
-    return cast(User, request.user)
-
-
 MAX_PAGE = 100_000
 
 
@@ -66,7 +59,7 @@ def patient_list_view(request: HttpRequest) -> HttpResponse:
     include_archived = request.GET.get("archived", "") in {"1", "on", "true"}
     page = _page_number(request.GET.get("page"))
     window = patient_list(
-        _user(request),
+        staff(request),
         query=query,
         include_archived=include_archived,
         offset=(page - 1) * PAGE_SIZE,
@@ -107,7 +100,7 @@ def patient_list_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def patient_create_view(request: HttpRequest) -> HttpResponse:
     """Register a patient; warns of possible duplicates until "register anyway" is ticked."""
-    user = _user(request)
+    user = staff(request)
     sites = sites_of(user)
     candidates: list[Patient] = []
     if request.method == "POST":
@@ -141,7 +134,7 @@ def patient_create_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def patient_detail_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Demographics; links to the clinical record for roles that may see it. Audited (VIEW)."""
-    user = _user(request)
+    user = staff(request)
     patient = patient_get_for_user(user, patient_id)
     zone = site_zone(patient.site)
     today = timezone.localdate(timezone=zone)
@@ -173,7 +166,7 @@ def patient_edit_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     An archived patient's record is read-only: GET sends the user back to the patient page,
     POST is refused (and audited) by the service.
     """
-    user = _user(request)
+    user = staff(request)
     if request.method == "POST":
         patient = patient_get_for_user(
             user, patient_id, capability=Capability.EDIT_PATIENT, audit_action=None
@@ -208,7 +201,7 @@ def patient_edit_view(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def patient_archive_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     """GET asks for confirmation (audited VIEW); POST archives (audited ARCHIVE)."""
-    user = _user(request)
+    user = staff(request)
     if request.method == "POST":
         patient = patient_get_for_user(
             user, patient_id, capability=Capability.EDIT_PATIENT, audit_action=None
@@ -231,7 +224,7 @@ def patient_archive_view(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_POST
 def patient_unarchive_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Restore an archived patient (managers). Audited as UPDATE of ``archived_at``."""
-    user = _user(request)
+    user = staff(request)
     patient = patient_get_for_user(user, patient_id, audit_action=None)
     was_archived = patient.is_archived
     patient_unarchive(actor=user, patient=patient)

@@ -8,7 +8,7 @@ clinical record. Uploads are multipart; the file is re-encoded exactly as on the
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
@@ -17,8 +17,9 @@ from ninja.files import UploadedFile
 
 from mesoclinic.accounts.api_auth import token_auth
 from mesoclinic.audit.models import Action
-from mesoclinic.consent.schemas import ErrorOut
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.http import staff
+from mesoclinic.core.schemas import ErrorOut
 from mesoclinic.patients.errors import PatientArchived
 from mesoclinic.photos.models import Photo
 from mesoclinic.photos.schemas import PhotoOut
@@ -26,7 +27,7 @@ from mesoclinic.photos.selectors import photo_get_for_user, photos_for_user
 from mesoclinic.photos.services import photo_upload
 
 if TYPE_CHECKING:
-    from mesoclinic.accounts.models import User
+    pass
 
 router = Router(tags=["photos"], auth=token_auth)
 
@@ -36,10 +37,6 @@ JPEG_RESPONSE = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.auth)  # type: ignore[attr-defined]
-
-
 def _out(photo: Photo) -> PhotoOut:
     return PhotoOut.of(photo, reverse("api-1:photo_file", kwargs={"photo_id": photo.pk}))
 
@@ -47,7 +44,7 @@ def _out(photo: Photo) -> PhotoOut:
 @router.get("", response={200: list[PhotoOut], **ERRORS})
 def list_photos(request: HttpRequest, patient_id: int) -> list[PhotoOut]:
     """A patient's photos, newest day first (audited as one LIST)."""
-    return [_out(photo) for photo in photos_for_user(_user(request), patient_id)]
+    return [_out(photo) for photo in photos_for_user(staff(request), patient_id)]
 
 
 @router.post("", response={201: PhotoOut, 409: ErrorOut, 422: ErrorOut, **ERRORS})
@@ -72,7 +69,7 @@ def upload(
         ) from None
     try:
         photo = photo_upload(
-            by=_user(request),
+            by=staff(request),
             patient_id=patient_id,
             angle=angle,
             taken_on=day,
@@ -86,7 +83,7 @@ def upload(
 
 @router.get("/{photo_id}", response={200: PhotoOut, **ERRORS})
 def get_photo(request: HttpRequest, photo_id: int) -> PhotoOut:
-    return _out(photo_get_for_user(_user(request), photo_id))
+    return _out(photo_get_for_user(staff(request), photo_id))
 
 
 @router.get(
@@ -97,7 +94,7 @@ def get_photo(request: HttpRequest, photo_id: int) -> PhotoOut:
 )
 def get_file(request: HttpRequest, photo_id: int) -> FileResponse:
     """The photo (JPEG), after the access check; audited as a DOWNLOAD."""
-    photo = photo_get_for_user(_user(request), photo_id, audit_action=Action.DOWNLOAD)
+    photo = photo_get_for_user(staff(request), photo_id, audit_action=Action.DOWNLOAD)
     response = FileResponse(photo.file.open("rb"), content_type="image/jpeg")
     response["Content-Disposition"] = f'inline; filename="photo-{photo.pk}.jpg"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mesoclinic.audit.models import Action
 from mesoclinic.consent.forms import error_summary
-from mesoclinic.consent.views import staff
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.http import staff
 from mesoclinic.patients.errors import PatientArchived
 from mesoclinic.photos.forms import CompareForm, UploadPhotoForm
 from mesoclinic.photos.models import Photo

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from mesoclinic.planning.depth import depth_for
 from mesoclinic.planning.index import knowledge_index
 from mesoclinic.planning.knowledge_model import (
-    Gap,
     Knowledge,
     Protocol,
     Quantity,
@@ -69,6 +68,7 @@ def build_areas(request: PlanRequest, knowledge: Knowledge, screening: Screening
     declined = _Grouped()  # (concern, reason, "", sources) -> zones
     exclusions = _Grouped()  # (finding code, message, severity, sources) -> zones
     pairs: dict[tuple[str, str], list[str]] = {}  # (zone, protocol code) -> concerns
+    skipped: dict[tuple[str, str], None] = {}  # (zone, protocol code) passed over, in order
     index = knowledge_index(knowledge)
     protocols, by_pair, declined_uses = index.protocols, index.by_pair, index.declined_uses
     infected = set(screening.infected_zones)
@@ -83,10 +83,24 @@ def build_areas(request: PlanRequest, knowledge: Knowledge, screening: Screening
                 declined.add((concern.code, rule.message, "", rule.sources), zone)
             elif (use := declined_uses.get((concern.code, zone))) is not None:
                 declined.add((concern.code, use.reason, "", use.sources), zone)
-            elif (protocol := by_pair.get((concern.code, zone))) is not None:
+            elif (candidates := by_pair.get((concern.code, zone))) is not None:
+                # Each substance carries its own protocol: the first protocol with an active
+                # this patient may have is planned; those passed over are remembered so that
+                # what they left out (and why) still reaches the findings.
+                protocol = next(
+                    (
+                        c
+                        for c in candidates
+                        if _choose_substances(c, zone, request.patient, knowledge, screening)[0]
+                        is not None
+                    ),
+                    candidates[0],
+                )
                 concerns = pairs.setdefault((zone, protocol.code), [])
                 if concern.code not in concerns:
                     concerns.append(concern.code)
+                for passed in candidates[: candidates.index(protocol)]:
+                    skipped.setdefault((zone, passed.code), None)
             else:
                 reason = (
                     f"Not established: the knowledge base has no protocol for "
@@ -96,6 +110,10 @@ def build_areas(request: PlanRequest, knowledge: Knowledge, screening: Screening
 
     areas: list[Area] = []
     proposed: set[str] = set()
+    for zone, code in skipped:
+        protocol = protocols[code]
+        proposed.update(protocol.substances)
+        _choose_substances(protocol, zone, request.patient, knowledge, screening, exclusions)
     for (zone, code), concerns in pairs.items():
         protocol = protocols[code]
         proposed.update(protocol.substances)
@@ -149,15 +167,21 @@ def _choose_substances(
     patient: Patient,
     knowledge: Knowledge,
     screening: Screening,
-    exclusions: _Grouped,
+    exclusions: _Grouped | None = None,
 ) -> tuple[Substance | None, list[Substance], list[Substance]]:
+    """The first active the patient may have, the other suitable actives, the anaesthetics.
+
+    What is left out is recorded in ``exclusions`` (when given) with the reason.
+    """
+    if exclusions is None:
+        exclusions = _Grouped()  # a trial choice: nothing is reported
     actives: list[Substance] = []
     anaesthetics: list[Substance] = []
     for code in protocol.substances:
         substance = knowledge.substances[code]
         if substance.declined_reason or code in screening.withheld:
             continue  # never planned; withheld ones are reported by their rule
-        if code in patient.allergies:
+        if code in screening.allergens:
             message = f"Allergy to {substance.name.lower()}: left out of the plan."
             sources: tuple[str, ...] = ()
             if substance.role is SubstanceRole.ANAESTHETIC:
@@ -170,7 +194,7 @@ def _choose_substances(
             continue
         if substance.allowed_zones is not None and zone not in substance.allowed_zones:
             continue  # label restriction by zone: the protocol's other substances may still fit
-        if _excluded_for(substance, patient):
+        if excluded_for(substance, patient):
             message = f"{substance.name} withheld: {substance.exclusion_reason}"
             key = (f"{code}_contraindicated", message, Severity.CAUTION.value)
             sources = sorted_sources([*substance.exclusion_sources, *cited(message)])
@@ -185,7 +209,10 @@ def _choose_substances(
     return actives[0], actives[1:], anaesthetics
 
 
-def _excluded_for(substance: Substance, patient: Patient) -> bool:
+def excluded_for(substance: Substance, patient: Patient) -> bool:
+    """True when a label exclusion of ``substance`` (pregnancy, ...) applies to ``patient``."""
+    if not substance.excluded_if:
+        return False
     states = {
         "pregnant": patient.pregnant,
         "breastfeeding": patient.breastfeeding,
@@ -226,8 +253,10 @@ def _area(
         ("Volume per point", protocol.volume_per_point_ml),
         ("Spacing", protocol.spacing_mm),
     ):
-        if isinstance(quantity, Gap):
-            notes.append(f"{label}: {quantity.note}")
+        # A gap says why there is no figure; a figure's note says where it came from (carried
+        # from another zone or product: "extrapolated from ..."; computed: "derived ...").
+        if quantity.note:
+            notes.append(f"{label}: {quantity.note.rstrip('.')}.")
     if points_q is not None:
         notes.append(f"Points: {points_q.note or 'from the source'}.")
     else:

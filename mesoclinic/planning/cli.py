@@ -2,7 +2,10 @@
 
 The contract (design document, "The planning contract"): the plan is printed as a text report,
 or as the contract's JSON with ``--json``; a JSON array of requests gives one plan per request (a
-JSON array with ``--json``, reports separated by a rule without). Exit status:
+JSON array with ``--json``, reports separated by a rule without). JSON is indented for a terminal
+and compact otherwise (a pipe or a file, where integrators read batches of thousands of plans and
+the indenting encoder would cost more than the planning); ``--pretty`` and ``--compact`` choose.
+Exit status:
 
 - 0: a plan was printed, whatever its verdict (a plan that declines everything is still a plan);
 - 2: bad input or usage, with one line per problem on stderr and nothing on stdout;
@@ -17,14 +20,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from mesoclinic.planning.engine import make_plan
 from mesoclinic.planning.errors import PlanningError
 from mesoclinic.planning.json_input import decode_json
 from mesoclinic.planning.knowledge import default_knowledge
-from mesoclinic.planning.render import dump_json, plan_to_dict, plan_to_text
+from mesoclinic.planning.render import dump_compact_json, dump_json, plan_to_dict, plan_to_text
 from mesoclinic.planning.render_text import WIDTH
 from mesoclinic.planning.request import parse_batch
 
@@ -82,15 +85,44 @@ def main(
         err.writelines(f"{line}\n" for line in error.lines)
         return EXIT_BAD_INPUT
 
+    batch = isinstance(parsed, tuple)
     requests = parsed if isinstance(parsed, tuple) else (parsed,)
-    plans = [make_plan(request, knowledge) for request in requests]
+    pretty = args.pretty if args.pretty is not None else _is_terminal(out)
+    if args.json and not pretty:
+        # Each plan is encoded and written as soon as it is made: a batch of thousands never holds
+        # every plan's objects at once, which would make the garbage collector walk them all again
+        # and again, nor one string of all of them.
+        encoded = (
+            dump_compact_json(plan_to_dict(make_plan(request, knowledge), knowledge))
+            for request in requests
+        )
+        if not batch:
+            return _write(out, encoded)
+        return _write(out, _json_array(encoded))
     if args.json:
-        dicts = [plan_to_dict(plan, knowledge) for plan in plans]
-        output = dump_json(dicts if isinstance(parsed, tuple) else dicts[0])
+        dicts = [plan_to_dict(make_plan(request, knowledge), knowledge) for request in requests]
+        output = dump_json(dicts if batch else dicts[0])
     else:
         rule = "\n" + "=" * WIDTH + "\n\n"
-        output = rule.join(plan_to_text(plan, knowledge) for plan in plans)
-    return _write(out, output)
+        output = rule.join(plan_to_text(make_plan(r, knowledge), knowledge) for r in requests)
+    return _write(out, (output,))
+
+
+def _json_array(items: Iterable[str]) -> Iterator[str]:
+    """Compact JSON texts (each ending in a newline) as the chunks of one JSON array."""
+    separator = "["
+    for item in items:
+        yield separator
+        yield item[:-1]
+        separator = ","
+    yield "]\n"
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream: not a terminal
+        return False
 
 
 def _read_file(path: str) -> str:
@@ -106,9 +138,11 @@ def _reason(error: OSError | UnicodeDecodeError) -> str:
     return error.strerror or str(error)
 
 
-def _write(out: TextIO, text: str) -> int:
+def _write(out: TextIO, chunks: Iterable[str]) -> int:
+    """Write ``chunks`` in turn (a batch is written as it is planned), then flush."""
     try:
-        out.write(text)
+        for chunk in chunks:
+            out.write(chunk)
         out.flush()
     except BrokenPipeError:
         # The reader went away (e.g. ``| head``). Point the descriptor at devnull so that the
@@ -147,6 +181,22 @@ class _ArgumentParser(argparse.ArgumentParser):
         )
         self.add_argument(
             "--json", action="store_true", help="print the plan as the contract's JSON"
+        )
+        layout = self.add_mutually_exclusive_group()
+        layout.add_argument(
+            "--pretty",
+            dest="pretty",
+            action="store_const",
+            const=True,
+            default=None,
+            help="indent the JSON (the default when writing to a terminal)",
+        )
+        layout.add_argument(
+            "--compact",
+            dest="pretty",
+            action="store_const",
+            const=False,
+            help="JSON on one line (the default when writing to a pipe or a file)",
         )
 
     def print_usage(self, file: SupportsWrite[str] | None = None) -> None:

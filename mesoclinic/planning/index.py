@@ -12,14 +12,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mesoclinic.planning.knowledge_model import DeclinedUse, Knowledge, Protocol
+from mesoclinic.planning.model import SubstanceRole
 
 
 @dataclass(frozen=True)
 class KnowledgeIndex:
     protocols: Mapping[str, Protocol]
-    by_pair: Mapping[tuple[str, str], Protocol]
+    by_pair: Mapping[tuple[str, str], tuple[Protocol, ...]]
+    """(concern, zone) -> the protocols for it, in order of preference (file order)."""
     declined_uses: Mapping[tuple[str, str], DeclinedUse]
     zone_rank: Mapping[str, int]
+    capped_anaesthetics: frozenset[str]
+    """Anaesthetics whose dose is capped per visit (those with a sourced mg per mL)."""
     memo: dict[Any, Any] = field(default_factory=dict)
     """Results of pure functions of this knowledge (e.g. an area for given inputs), bounded."""
 
@@ -44,11 +48,24 @@ def knowledge_index(knowledge: Knowledge) -> KnowledgeIndex:
         return cached[1]
     index = KnowledgeIndex(
         protocols={p.code: p for p in knowledge.protocols},
-        by_pair={(p.concern, z): p for p in knowledge.protocols for z in p.zones},
+        by_pair=_by_pair(knowledge.protocols),
         declined_uses={(d.concern, z): d for d in knowledge.declined_uses for z in d.zones},
         zone_rank={code: i for i, code in enumerate(knowledge.zones)},
+        capped_anaesthetics=frozenset(
+            code
+            for code, substance in knowledge.substances.items()
+            if substance.role is SubstanceRole.ANAESTHETIC and substance.mg_per_ml is not None
+        ),
     )
     if len(_CACHE) > 16:  # tests build many knowledge doubles; production has one
         _CACHE.clear()
     _CACHE[id(knowledge)] = (knowledge, index)
     return index
+
+
+def _by_pair(protocols: tuple[Protocol, ...]) -> dict[tuple[str, str], tuple[Protocol, ...]]:
+    found: dict[tuple[str, str], list[Protocol]] = {}
+    for protocol in protocols:
+        for zone in protocol.zones:
+            found.setdefault((protocol.concern, zone), []).append(protocol)
+    return {pair: tuple(group) for pair, group in found.items()}

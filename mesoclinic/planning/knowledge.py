@@ -18,8 +18,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from mesoclinic.planning.errors import PlanningError
+from mesoclinic.planning.errors import PlanningError, Problem
 from mesoclinic.planning.knowledge_model import (
+    AllergyClass,
     AlternativeOption,
     Concern,
     DeclinedUse,
@@ -43,6 +44,7 @@ from mesoclinic.planning.knowledge_parse import (
     unknown,
 )
 from mesoclinic.planning.model import (
+    Effect,
     Evidence,
     Layer,
     NeedleFear,
@@ -63,6 +65,7 @@ FILES: tuple[str, ...] = (
     "zones.toml",
     "concerns.toml",
     "substances.toml",
+    "allergy_classes.toml",
     "protocols.toml",
     "rules.toml",
     "declined.toml",
@@ -73,9 +76,17 @@ SOURCE_QUALITIES = frozenset(
     {"peer_reviewed", "label", "consensus", "regulator", "secondary", "low", "vendor"}
 )
 PATIENT_STATES = frozenset({"pregnant", "breastfeeding", "may_become_pregnant"})
-PLAIN_TRIGGERS = ("pregnant", "breastfeeding", "weight_unknown", "infection_zone")
+PLAIN_TRIGGERS = (
+    "pregnant",
+    "breastfeeding",
+    "weight_unknown",
+    "infection_zone",
+    "prior_treatment_zone",
+)
+RECENT_EVENTS = ("laser", "facial_surgery", "isotretinoin")
 TRIGGER_FORMS = (
     *PLAIN_TRIGGERS,
+    "recent:<laser|facial_surgery|isotretinoin>:<weeks>",
     "condition:<code>",
     "medication:<code>",
     "age_under:<years>",
@@ -112,6 +123,13 @@ def load_knowledge(directory: Path | None = None) -> Knowledge:
         ctx, "substances.toml", docs["substances.toml"], "substance", "code", _substance
     )
     ctx.substances = known_codes(docs["substances.toml"], "substance", substances)
+    allergy_classes = build_each(
+        ctx, "allergy_classes.toml", docs["allergy_classes.toml"], "class", "code", _allergy_class
+    )
+    for code in allergy_classes.keys() & substances.keys():
+        ctx.problems.append(
+            Problem(f'allergy_classes.toml: class "{code}"', "code is also a substance code")
+        )
     protocols = _protocols(ctx, docs["protocols.toml"], concerns, substances)
     rules = build_each(ctx, "rules.toml", docs["rules.toml"], "rule", "code", _rule)
     declined = _declined(ctx, docs["declined.toml"], protocols)
@@ -133,6 +151,7 @@ def load_knowledge(directory: Path | None = None) -> Knowledge:
         alternatives=tuple(alternatives.values()),
         conditions=conditions,
         medications=medications,
+        allergy_classes=MappingProxyType(allergy_classes),
     )
 
 
@@ -262,8 +281,10 @@ def _protocols(
     concerns: Mapping[str, Concern],
     substances: Mapping[str, Substance],
 ) -> dict[str, Protocol]:
-    """``protocols.toml``; also refuses a (concern, zone) pair that two protocols claim."""
-    owner: dict[tuple[str, str], str] = {}  # (concern, zone) -> protocol code
+    """``protocols.toml``; also refuses an active substance that two protocols of one
+    (concern, zone) pair both list: each substance carries its own protocol there, so the
+    engine must know which protocol a substance's course comes from."""
+    owner: dict[tuple[str, str, str], str] = {}  # (concern, zone, active) -> protocol code
 
     def build(e: Entry, ctx: Context) -> Protocol:
         p = Protocol(
@@ -289,12 +310,28 @@ def _protocols(
         )
         if p.concern in concerns and concerns[p.concern].declined_reason.strip():
             e.problem("concern", f'concern "{p.concern}" is always declined (see concerns.toml)')
+        actives = [
+            code
+            for code in p.substances
+            if code in substances
+            and substances[code].role is SubstanceRole.ACTIVE
+            and not substances[code].declined_reason.strip()  # reported on its own below
+        ]
+        if len(actives) > 1:
+            e.problem(
+                "substances",
+                f"lists {len(actives)} active substances ({', '.join(actives)}): each active "
+                "has its own protocol, so that its course and maintenance are its own",
+            )
         for i, zone in enumerate(p.zones):
-            claimed = owner.setdefault((p.concern, zone), p.code)
-            if claimed != p.code:
-                e.problem(
-                    f"zones[{i}]", f'{_pair((p.concern, zone))} is already in protocol "{claimed}"'
-                )
+            for active in actives:
+                claimed = owner.setdefault((p.concern, zone, active), p.code)
+                if claimed != p.code:
+                    e.problem(
+                        f"zones[{i}]",
+                        f'{_pair((p.concern, zone))} with "{active}" is already in protocol '
+                        f'"{claimed}"',
+                    )
         for zone in p.points:
             if zone not in p.zones and (ctx.zones is None or zone in ctx.zones):
                 e.problem(
@@ -342,7 +379,10 @@ def _rule(e: Entry, ctx: Context) -> Rule:
         )
         or (),
         withhold=e.flag("withhold", required=False),
+        alternatives_allowed=e.strings("alternatives_allowed", required=False) or (),
     )
+    if rule.alternatives_allowed and not rule.sources and not e.bad("sources"):
+        e.problem("alternatives_allowed", "needs sources showing the other route is safe")
     if rule.withhold and not rule.applies_to_substances and not e.bad("applies_to_substances"):
         e.problem("withhold", "true needs applies_to_substances (the substances to withhold)")
     return rule
@@ -362,6 +402,12 @@ def _check_trigger(e: Entry, trigger: str, ctx: Context) -> None:
     elif colon and kind == "age_under":
         if not re.fullmatch(r"[0-9]+", arg) or int(arg) == 0:
             e.problem("trigger", f'age_under needs a whole number of years (got "{arg}")')
+    elif colon and kind == "recent":
+        event, _, weeks = arg.partition(":")
+        if event not in RECENT_EVENTS:
+            e.problem("trigger", unknown("event", event, RECENT_EVENTS))
+        elif not re.fullmatch(r"[0-9]+", weeks) or int(weeks) == 0:
+            e.problem("trigger", f'recent:{event} needs a whole number of weeks (got "{weeks}")')
     elif colon and kind == "needle_fear":
         if arg not in FEAR_LEVELS:
             e.problem("trigger", unknown("needle fear level", arg, FEAR_LEVELS))
@@ -409,7 +455,18 @@ def _alternative(e: Entry, ctx: Context) -> AlternativeOption:
         note=e.text("note", required=False),
         sources=e.source_ids("sources"),
         prescription_only=e.flag("prescription_only"),
+        effect=e.enum("effect", Effect, "effect"),
+        delivers=e.codes("delivers", ctx.substances, "substance", required=False) or (),
+        systemic=e.flag("systemic", required=False),
     )
     if not option.for_concerns and not option.for_needle_fear and not e.bad("for_concerns"):
         e.problem("for_concerns", "empty and for_needle_fear is false: the option is never offered")
     return option
+
+
+def _allergy_class(e: Entry, ctx: Context) -> AllergyClass:
+    return AllergyClass(
+        code=e.text("code", nonempty=True),
+        name=e.text("name", nonempty=True),
+        members=e.codes("members", ctx.substances, "substance", nonempty=True) or (),
+    )

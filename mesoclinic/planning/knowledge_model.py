@@ -9,9 +9,11 @@ these values and refuses files that break the rule.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from mesoclinic.planning.model import (
+    Effect,
     Evidence,
     Layer,
     Region,
@@ -141,7 +143,10 @@ class Rule:
 
     ``trigger`` is one of: ``condition:<code>``, ``medication:<code>``, ``pregnant``,
     ``breastfeeding``, ``age_under:<years>``, ``needle_fear:<level>``, ``weight_unknown``,
-    ``infection_zone``. ``applies_to_substances`` narrows a rule to plans that contain one of
+    ``infection_zone``, ``prior_treatment_zone`` (both report the zones concerned) and
+    ``recent:<event>:<weeks>`` (the event, laser, facial surgery or stopping isotretinoin, was
+    fewer than ``weeks`` weeks ago).
+    ``applies_to_substances`` narrows a rule to plans that contain one of
     those substances (and withholds them when ``withhold`` is true).
     """
 
@@ -152,6 +157,8 @@ class Rule:
     sources: tuple[str, ...]
     applies_to_substances: tuple[str, ...]
     withhold: bool
+    # Alternatives a withholding rule still allows (its sources show that route is safe).
+    alternatives_allowed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,6 +182,18 @@ class AlternativeOption:
     note: str
     sources: tuple[str, ...]
     prescription_only: bool
+    effect: Effect = Effect.NOT_ESTABLISHED
+    delivers: tuple[str, ...] = ()  # substances the option gives the patient, by whatever route
+    systemic: bool = False  # the route reaches the whole body (oral), not only the skin
+
+
+@dataclass(frozen=True)
+class AllergyClass:
+    """An allergy code for a class of substances (e.g. amide local anaesthetics)."""
+
+    code: str
+    name: str
+    members: tuple[str, ...]  # substance codes
 
 
 @dataclass(frozen=True)
@@ -192,3 +211,18 @@ class Knowledge:
     alternatives: tuple[AlternativeOption, ...]
     conditions: tuple[str, ...]
     medications: tuple[str, ...]
+    allergy_classes: Mapping[str, AllergyClass] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    def allergy_codes(self) -> tuple[str, ...]:
+        """Every code ``patient.allergies`` accepts: substances, then classes."""
+        return (*self.substances, *self.allergy_classes)
+
+    def allergens(self, codes: tuple[str, ...]) -> frozenset[str]:
+        """The substance codes that allergy codes stand for, classes expanded to members."""
+        found: set[str] = set()
+        for code in codes:
+            group = self.allergy_classes.get(code)
+            found.update(group.members if group is not None else (code,))
+        return frozenset(found)

@@ -54,6 +54,20 @@ class Evidence(StrEnum):
     NONE = "none"
 
 
+class Effect(StrEnum):
+    """What the evidence found for an option, most favourable first (the order ranks alternatives).
+
+    ``improved``: a benefit shown (against control, sham or baseline); ``comparable``: no
+    difference from an active treatment; ``not_significant``: no significant benefit against
+    control; ``not_established``: no clinical trial found.
+    """
+
+    IMPROVED = "improved"
+    COMPARABLE = "comparable"
+    NOT_SIGNIFICANT = "not_significant"
+    NOT_ESTABLISHED = "not_established"
+
+
 class Layer(StrEnum):
     SUPERFICIAL_DERMIS = "superficial_dermis"
     MID_DERMIS = "mid_dermis"
@@ -100,6 +114,18 @@ class Patient:
     medications: tuple[str, ...] = ()
     allergies: tuple[str, ...] = ()
     needle_fear: NeedleFear = NeedleFear.NONE
+    prior_treatment_zones: tuple[str, ...] = ()  # prior surgery or treatment in the area
+    weeks_since_laser: int | None = None  # None: no laser treatment recorded
+    weeks_since_facial_surgery: int | None = None
+    weeks_since_isotretinoin: int | None = None  # since it was stopped; None: never taken
+
+    def weeks_since(self, event: str) -> int | None:
+        """Weeks since a recorded ``event`` (``laser``, ``facial_surgery``, ``isotretinoin``)."""
+        return {
+            "laser": self.weeks_since_laser,
+            "facial_surgery": self.weeks_since_facial_surgery,
+            "isotretinoin": self.weeks_since_isotretinoin,
+        }[event]
 
     @property
     def may_become_pregnant(self) -> bool:
@@ -156,6 +182,7 @@ class Alternative:
     note: str
     sources: tuple[str, ...]
     prescription_only: bool = False
+    effect: Effect = Effect.NOT_ESTABLISHED
 
 
 @dataclass(frozen=True)

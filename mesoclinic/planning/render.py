@@ -24,7 +24,7 @@ from mesoclinic.planning.model import (
 )
 from mesoclinic.planning.render_text import plan_to_text
 
-__all__ = ["plan_to_dict", "plan_to_json", "plan_to_text"]
+__all__ = ["dump_compact_json", "dump_json", "plan_to_dict", "plan_to_json", "plan_to_text"]
 
 JsonDict = dict[str, Any]
 
@@ -61,6 +61,15 @@ def dump_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
+def dump_compact_json(value: object) -> str:
+    """The same JSON without indentation or spaces, and a final newline.
+
+    ``json.dumps`` with ``indent`` runs Python's pure-Python encoder; without it the C encoder
+    does the work, several times faster on batches of plans.
+    """
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+
+
 def _finding(finding: Finding) -> JsonDict:
     return {
         "code": finding.code,
@@ -88,6 +97,7 @@ def _alternative(alternative: Alternative) -> JsonDict:
         "for_concerns": list(alternative.for_concerns),
         "prescription_only": alternative.prescription_only,
         "evidence": alternative.evidence.value,
+        "effect": alternative.effect.value,
         "note": alternative.note,
         "sources": list(alternative.sources),
     }

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Final, Protocol
 
 from mesoclinic.planning.knowledge_model import Knowledge
-from mesoclinic.planning.model import Area, Course, Needle, Plan, Visit
+from mesoclinic.planning.model import Area, Course, Needle, Plan, PlannedSubstance, Visit
 
 WIDTH: Final = 100
 NOT_ESTABLISHED: Final = "not established"
@@ -81,13 +81,14 @@ class _Text:
         rows: list[tuple[str, str]] = [
             ("layer", _words(area.layer)),
             *_depth(area),
+            ("insertion", _amount(area.insertion_mm, " mm of needle")),
             ("angle", NOT_ESTABLISHED if area.angle_deg is None else f"{area.angle_deg}°"),
             ("needle", _needle(area.needle)),
             ("technique", _words(area.technique)),
         ]
         substances = [
             f"{s.name}{' ' + s.concentration if s.concentration else ''} "
-            f"({_noted(f'{_words(s.role)}; evidence {_words(s.evidence)}', s.evidence_note)})"
+            f"({_noted(_substance_facts(s), s.evidence_note)})"
             f"{_cite(s.sources)}"
             for s in area.substances
         ]
@@ -174,7 +175,8 @@ class _Text:
             if source is None:
                 lines.append(f"{_INDENT}{label}(not in the knowledge base)")
                 continue
-            lines += _hanging(label, source.citation, _INDENT)
+            quality = QUALITY_WORDS.get(source.quality, source.quality)
+            lines += _hanging(label, f"{source.citation} ({quality})", _INDENT)
             lines.append(_INDENT + " " * len(label) + source.url)
         return lines
 
@@ -200,6 +202,24 @@ def _words(value: object) -> str:
 def _number(value: float) -> str:
     # "g" drops a float's trailing ".0" and keeps the figures the knowledge base gave.
     return f"{value:g}"
+
+
+# A source's quality flag as the report prints it beside the citation.
+QUALITY_WORDS = {
+    "peer_reviewed": "peer-reviewed",
+    "label": "label",
+    "consensus": "consensus",
+    "regulator": "regulator",
+    "secondary": "secondary source",
+    "low": "low quality",
+    "vendor": "vendor",
+}
+_PRESCRIPTION = {True: ", prescription only", False: ""}
+
+
+def _substance_facts(substance: PlannedSubstance) -> str:
+    prescription = _PRESCRIPTION[substance.prescription_only]
+    return f"{_words(substance.role)}{prescription}; evidence {_words(substance.evidence)}"
 
 
 def _amount(value: float | None, unit: str, missing: str = NOT_ESTABLISHED) -> str:

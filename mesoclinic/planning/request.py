@@ -37,6 +37,7 @@ MIN_AGE: Final = 0
 MAX_AGE: Final = 130
 MIN_WEIGHT_KG: Final = 1
 MAX_WEIGHT_KG: Final = 400
+MAX_WEEKS: Final = 52 * 100  # weeks since a past event
 # The first visit's date. The bounds keep every visit of every course a valid date (a course
 # runs for months, so 9999-12-31 plus an interval would not be one) and refuse a year 1 that is
 # a typo, not a plan; they are wide enough for any consultation a clinic records.
@@ -56,6 +57,10 @@ _PATIENT_FIELDS: Final = (
     "medications",
     "allergies",
     "needle_fear",
+    "prior_treatment_zones",
+    "weeks_since_laser",
+    "weeks_since_facial_surgery",
+    "weeks_since_isotretinoin",
 )
 _CONCERN_FIELDS: Final = ("concern", "zones")
 
@@ -64,6 +69,8 @@ _IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # fromisoformat alone also takes "20270111" and week dates; the contract says YYYY-MM-DD.
 _ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SHOW_LIMIT: Final = 60
+_CUTOFF: Final = 0.6
+_SUBSTANCE_CUTOFF: Final = 0.85
 
 
 def parse_batch(data: object, knowledge: Knowledge) -> tuple[PlanRequest, ...] | PlanRequest:
@@ -156,7 +163,7 @@ class _Parser:
             fields.get("medications", []), _key(path, "medications"), "medication", k.medications
         )
         allergies = self.codes(
-            fields.get("allergies", []), _key(path, "allergies"), "substance", k.substances
+            fields.get("allergies", []), _key(path, "allergies"), "substance", k.allergy_codes()
         )
         fear = self.choice(
             fields.get("needle_fear", NeedleFear.NONE.value),
@@ -164,6 +171,20 @@ class _Parser:
             NeedleFear,
             nullable=False,
         )
+        prior = self.codes(
+            fields.get("prior_treatment_zones", []),
+            _key(path, "prior_treatment_zones"),
+            "zone",
+            k.zones,
+        )
+        weeks = {
+            name: self.weeks(fields.get(name), _key(path, name))
+            for name in (
+                "weeks_since_laser",
+                "weeks_since_facial_surgery",
+                "weeks_since_isotretinoin",
+            )
+        }
         if age is None or pregnant is None or breastfeeding is None or fear is None:
             return None
         return Patient(
@@ -178,6 +199,10 @@ class _Parser:
             medications=medications,
             allergies=allergies,
             needle_fear=NeedleFear(fear),
+            prior_treatment_zones=prior,
+            weeks_since_laser=weeks["weeks_since_laser"],
+            weeks_since_facial_surgery=weeks["weeks_since_facial_surgery"],
+            weeks_since_isotretinoin=weeks["weeks_since_isotretinoin"],
         )
 
     def age(self, value: object, path: str) -> int | None:
@@ -188,6 +213,19 @@ class _Parser:
         # bool is a subclass of int in Python, but true is not an age in JSON.
         if isinstance(value, bool) or not isinstance(value, int) or not MIN_AGE <= value <= MAX_AGE:
             self.fail(path, f"must be {expected}, got {_show(value)}")
+            return None
+        return value
+
+    def weeks(self, value: object, path: str) -> int | None:
+        """Whole weeks since an event, or null when there was none (or it is not recorded)."""
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_WEEKS:
+            self.fail(
+                path,
+                f"must be a whole number of weeks from 0 to {MAX_WEEKS} or null, "
+                f"got {_show(value)}",
+            )
             return None
         return value
 
@@ -331,7 +369,10 @@ class _Parser:
             self.fail(path, f"must be a {kind} code (a string), got {_show(value)}")
             return None
         if value not in known:
-            self.fail(path, f"unknown {kind} {_show(value)}{_hint(value, known)}")
+            # A near spelling of one substance is often another substance (hyaluronic acid,
+            # hyaluronidase): for substance codes only a close match is offered.
+            cutoff = _SUBSTANCE_CUTOFF if kind == "substance" else _CUTOFF
+            self.fail(path, f"unknown {kind} {_show(value)}{_hint(value, known, cutoff=cutoff)}")
             return None
         return value
 
@@ -381,11 +422,26 @@ def _label(path: str) -> str:
     return path or "request"
 
 
-def _hint(value: object, candidates: Collection[str]) -> str:
-    if not isinstance(value, str):
+def _hint(value: object, candidates: Collection[str], *, cutoff: float = 0.6) -> str:
+    """The nearest candidate, preferring what the typed text is part of or starts with.
+
+    In order: the shortest code that starts with the text ("lido" -> "lidocaine"), the shortest
+    that contains it, the longest code the text starts with ("hyaluronic_acid_crosslinked" ->
+    "hyaluronic_acid"), and only then a spelling match above ``cutoff``.
+    """
+    if not isinstance(value, str) or not value:
         return ""
-    matches = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean {_show(matches[0])}?)" if matches else ""
+    folded = value.lower()
+    ordered = sorted(candidates, key=lambda code: (len(code), code))
+    match = (
+        next((c for c in ordered if c.startswith(folded)), None)
+        or next((c for c in ordered if folded in c), None)
+        or next((c for c in reversed(ordered) if folded.startswith(c)), None)
+    )
+    if match is None:
+        close = difflib.get_close_matches(value, list(candidates), n=1, cutoff=cutoff)
+        match = close[0] if close else None
+    return f" (did you mean {_show(match)}?)" if match else ""
 
 
 def _show(value: object) -> str:

@@ -1,5 +1,8 @@
 """Courses per protocol, visits that share a day, and the lidocaine ceiling per visit.
 
+Plain lidocaine and lidocaine with adrenaline have their own ceilings; the lower of those
+planned bounds every visit.
+
 Session ``k`` of a course falls on day ``k x interval`` from the start; courses that land on the
 same day share one visit. Lidocaine is capped per visit at min(mg/kg x weight, absolute cap), the
 label's figures [R76]. The dose a visit could hold is bounded from above by assuming every mL
@@ -12,11 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from mesoclinic.planning.index import knowledge_index
-from mesoclinic.planning.knowledge_model import Gap, Knowledge, Protocol, Sourced
+from mesoclinic.planning.knowledge_model import Gap, Knowledge, Protocol, Sourced, Substance
 from mesoclinic.planning.model import (
     Area,
     Course,
@@ -50,8 +53,9 @@ def build_schedule(
     courses = _courses(areas, index.protocols)
     days = _session_days(courses)
     zone_rank = index.zone_rank
-    fitted, findings = _fit_lidocaine(areas, days, patient, knowledge, zone_rank)
-    visits = _visits(fitted, days, start_date, _lidocaine_cap(patient, knowledge), knowledge)
+    governing = _governing(areas, patient, knowledge)
+    fitted, findings = _fit_lidocaine(areas, days, patient, knowledge, zone_rank, governing)
+    visits = _visits(fitted, days, start_date, _lidocaine_cap(patient, governing), knowledge)
     return Schedule(tuple(fitted), courses, visits, tuple(findings))
 
 
@@ -110,9 +114,29 @@ def _session_days(courses: tuple[Course, ...]) -> dict[str, tuple[int, ...]]:
     return days
 
 
-def _lidocaine_cap(patient: Patient, knowledge: Knowledge) -> float | None:
-    substance = knowledge.substances.get(LIDOCAINE)
-    if substance is None or patient.weight_kg is None:
+def _capped(knowledge: Knowledge) -> frozenset[str]:
+    """Anaesthetics whose dose is capped per visit: lidocaine, with or without adrenaline."""
+    return knowledge_index(knowledge).capped_anaesthetics
+
+
+def _governing(areas: Iterable[Area], patient: Patient, knowledge: Knowledge) -> Substance | None:
+    """The capped anaesthetic whose ceiling applies: the lowest of those planned.
+
+    Plain lidocaine and lidocaine with adrenaline have their own ceilings [R76]; when a plan
+    holds both, the lower one bounds the total, whatever the mixture. With none planned,
+    plain lidocaine's ceiling is reported.
+    """
+    capped = _capped(knowledge)
+    planned = {s.code for a in areas for s in a.substances if s.code in capped}
+    candidates = [knowledge.substances[c] for c in knowledge.substances if c in planned]
+    if not candidates:
+        plain = knowledge.substances.get(LIDOCAINE)
+        return plain if plain is not None and plain.code in capped else None
+    return min(candidates, key=lambda substance: _cap_of(substance, patient) or float("inf"))
+
+
+def _cap_of(substance: Substance, patient: Patient) -> float | None:
+    if patient.weight_kg is None:
         return None
     caps = []
     if substance.max_mg_per_kg is not None:
@@ -122,35 +146,41 @@ def _lidocaine_cap(patient: Patient, knowledge: Knowledge) -> float | None:
     return round(min(caps), 1) if caps else None
 
 
-def _cap_words(knowledge: Knowledge) -> str:
-    substance = knowledge.substances[LIDOCAINE]
+def _lidocaine_cap(patient: Patient, substance: Substance | None) -> float | None:
+    return None if substance is None else _cap_of(substance, patient)
+
+
+def _cap_words(substance: Substance) -> str:
     words = []
     if substance.max_mg_per_kg is not None:
         words.append(f"{substance.max_mg_per_kg.value:g} mg/kg")
     if substance.max_mg is not None:
         words.append(f"at most {substance.max_mg.value:g} mg")
-    return ", ".join(words)
+    return f"{substance.name.lower()}: " + ", ".join(words)
 
 
-def _cap_sources(knowledge: Knowledge) -> tuple[str, ...]:
-    substance = knowledge.substances[LIDOCAINE]
+def _cap_sources(substance: Substance) -> tuple[str, ...]:
     caps = (substance.mg_per_ml, substance.max_mg_per_kg, substance.max_mg)
     return sorted_sources(s for cap in caps if cap is not None for s in cap.sources)
 
 
 def _lidocaine_bound(areas: list[Area], knowledge: Knowledge) -> float | None:
     """Most lidocaine ``areas`` could hold at one visit; None when a volume is unknown."""
-    with_lidocaine = [a for a in areas if _has_lidocaine(a)]
-    if not with_lidocaine:
-        return 0.0
-    mg_per_ml = knowledge.substances[LIDOCAINE].mg_per_ml
-    if mg_per_ml is None or any(a.volume_ml is None for a in with_lidocaine):
-        return None
-    return round(sum((a.volume_ml or 0.0) * mg_per_ml.value for a in with_lidocaine), 1)
+    capped = _capped(knowledge)
+    total = 0.0
+    for area in areas:
+        for substance in area.substances:
+            if substance.code not in capped:
+                continue
+            mg_per_ml = knowledge.substances[substance.code].mg_per_ml
+            if mg_per_ml is None or area.volume_ml is None:
+                return None
+            total += area.volume_ml * mg_per_ml.value
+    return round(total, 1)
 
 
-def _has_lidocaine(area: Area) -> bool:
-    return any(s.code == LIDOCAINE for s in area.substances)
+def _has_lidocaine(area: Area, capped: frozenset[str]) -> bool:
+    return any(s.code in capped for s in area.substances)
 
 
 def _fit_lidocaine(
@@ -159,12 +189,14 @@ def _fit_lidocaine(
     patient: Patient,
     knowledge: Knowledge,
     zone_rank: Mapping[str, int],
+    governing: Substance | None,
 ) -> tuple[list[Area], list[Finding]]:
     fitted = list(areas)
-    cap = _lidocaine_cap(patient, knowledge)
+    capped = _capped(knowledge)
+    cap = _lidocaine_cap(patient, governing)
     findings: list[Finding] = []
     removed: list[str] = []
-    if not any(_has_lidocaine(a) for a in fitted):
+    if governing is None or not any(_has_lidocaine(a, capped) for a in fitted):
         return fitted, findings
     while cap is not None:
         over = _first_visit_over(fitted, days, cap, knowledge)
@@ -172,13 +204,13 @@ def _fit_lidocaine(
             break
         # Leave lidocaine out of the largest area of that visit (ties: zone order).
         index = max(
-            (i for i in over if _has_lidocaine(fitted[i])),
+            (i for i in over if _has_lidocaine(fitted[i], capped)),
             key=lambda i: (fitted[i].volume_ml or 0.0, -zone_rank[fitted[i].zone]),
         )
         area = fitted[index]
         fitted[index] = replace(
             area,
-            substances=tuple(s for s in area.substances if s.code != LIDOCAINE),
+            substances=tuple(s for s in area.substances if s.code not in capped),
             notes=(*area.notes, "Lidocaine left out: the visit's dose would exceed the maximum."),
         )
         removed.append(area.zone)
@@ -189,21 +221,21 @@ def _fit_lidocaine(
                 Severity.CAUTION,
                 f"Lidocaine left out in some zones: at its planned concentration the injected "
                 f"volume could hold more than this patient's maximum of {cap} mg per visit "
-                f"({_cap_words(knowledge)}).",
+                f"({_cap_words(governing)}).",
                 _ordered(removed, zone_rank),
-                _cap_sources(knowledge),
+                _cap_sources(governing),
             )
         )
-    unchecked = [a.zone for a in fitted if _has_lidocaine(a) and a.volume_ml is None]
+    unchecked = [a.zone for a in fitted if _has_lidocaine(a, capped) and a.volume_ml is None]
     if unchecked:
         findings.append(
             Finding(
                 "lidocaine_dose_unchecked",
                 Severity.CAUTION,
                 "Lidocaine: the injected volume is not established, so the dose cannot be "
-                f"checked here; keep it at or below {cap} mg per visit ({_cap_words(knowledge)}).",
+                f"checked here; keep it at or below {cap} mg per visit ({_cap_words(governing)}).",
                 _ordered(unchecked, zone_rank),
-                _cap_sources(knowledge),
+                _cap_sources(governing),
             )
         )
     return fitted, findings

@@ -26,6 +26,8 @@ class Screening:
     patient_findings: tuple[Finding, ...]
     substance_rules: tuple[Rule, ...]
     withheld: frozenset[str]
+    allergens: frozenset[str]
+    """Substance codes the patient is allergic to, allergy classes expanded to their members."""
     infected_zones: tuple[str, ...]
     infection_rule: Rule | None
     turned_away: bool
@@ -38,6 +40,13 @@ def screen(patient: Patient, knowledge: Knowledge) -> Screening:
     for rule in knowledge.rules:
         if rule.trigger == "infection_zone":
             infection_rule = rule
+            continue
+        if rule.trigger == "prior_treatment_zone":
+            treated = _in_zone_order(patient.prior_treatment_zones, knowledge)
+            if treated:
+                findings.append(
+                    Finding(rule.code, rule.severity, rule.message, treated, tuple(rule.sources))
+                )
             continue
         if not _fires(rule.trigger, patient):
             continue
@@ -66,6 +75,7 @@ def screen(patient: Patient, knowledge: Knowledge) -> Screening:
         patient_findings=tuple(findings),
         substance_rules=tuple(substance_rules),
         withheld=withheld,
+        allergens=knowledge.allergens(patient.allergies),
         infected_zones=infected if infection_rule is not None else (),
         infection_rule=infection_rule,
         turned_away=turned_away,
@@ -89,6 +99,10 @@ def _fires(trigger: str, patient: Patient) -> bool:
             return patient.needle_fear is NeedleFear(arg)
         case "weight_unknown":
             return patient.weight_kg is None
+        case "recent":
+            event, _, weeks = arg.partition(":")
+            since = patient.weeks_since(event)
+            return since is not None and since < int(weeks)
     # The loader refuses unknown triggers; reaching here means the two disagree.
     raise AssertionError(f"unhandled trigger {trigger!r}")
 

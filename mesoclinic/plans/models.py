@@ -2,7 +2,8 @@
 
 A ``StoredPlan`` keeps the engine's answer twice: ``engine_output`` exactly as the engine gave
 it (never changed), and ``current``, the same document with the practitioner's edits applied;
-each ``PlanEdit`` records one change with its reason.
+each ``PlanEdit`` records one change with its reason. ``status`` says whether the plan needs a
+prescriber's signature (it contains a prescription-only medicine) and whether it has one.
 """
 
 from __future__ import annotations
@@ -13,6 +14,14 @@ from django.db.models import Q
 from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
+
+
+class PlanStatus(models.TextChoices):
+    """Where a plan stands with its prescription-only medicines (see ``plans.prescribing``)."""
+
+    READY = "ready", "Ready (no prescription-only medicine)"
+    AWAITING_PRESCRIBER = "awaiting_prescriber", "Awaiting a prescriber"
+    SIGNED = "signed", "Signed by a prescriber"
 
 
 class StoredPlan(models.Model):
@@ -34,6 +43,15 @@ class StoredPlan(models.Model):
     request = models.JSONField()
     engine_output = models.JSONField()
     current = models.JSONField()
+    status = models.CharField(
+        max_length=20, choices=PlanStatus.choices, default=PlanStatus.AWAITING_PRESCRIBER
+    )
+    # The prescriber's signature: who, when, and their registration number as it was then.
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signer_registration = models.CharField(max_length=40, blank=True)
 
     class Meta:
         # The table keeps the name it had when plans lived in the consultations app: moving the
@@ -47,10 +65,39 @@ class StoredPlan(models.Model):
             models.CheckConstraint(
                 name="plan_knowledge_version_set", condition=~Q(knowledge_version="")
             ),
+            models.CheckConstraint(
+                name="plan_status_valid", condition=Q(status__in=PlanStatus.values)
+            ),
+            models.CheckConstraint(
+                name="plan_signed_has_signature",
+                # Signed means who, when and a registration number; unsigned means none of them.
+                condition=(
+                    Q(
+                        status=PlanStatus.SIGNED,
+                        signed_by__isnull=False,
+                        signed_at__isnull=False,
+                    )
+                    & ~Q(signer_registration="")
+                )
+                | Q(
+                    ~Q(status=PlanStatus.SIGNED),
+                    signed_by__isnull=True,
+                    signed_at__isnull=True,
+                    signer_registration="",
+                ),
+                violation_error_message=(
+                    "A signed plan records the prescriber, the time and their registration "
+                    "number; an unsigned plan records none of them."
+                ),
+            ),
         )
 
     def __str__(self) -> str:
         return f"Plan {self.pk} of consultation {self.consultation_id}"
+
+    @property
+    def awaits_prescriber(self) -> bool:
+        return self.status == PlanStatus.AWAITING_PRESCRIBER
 
 
 class PlanEdit(models.Model):

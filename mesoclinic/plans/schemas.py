@@ -16,8 +16,10 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from mesoclinic.planning.knowledge import default_knowledge
 from mesoclinic.planning.knowledge_model import Knowledge
 from mesoclinic.planning.model import (
+    Effect,
     Evidence,
     Layer,
     Severity,
@@ -25,7 +27,15 @@ from mesoclinic.planning.model import (
     Technique,
     Verdict,
 )
-from mesoclinic.planning.request import MAX_AGE, MAX_REQUESTS, MAX_WEIGHT_KG, MIN_AGE, MIN_WEIGHT_KG
+from mesoclinic.planning.request import (
+    MAX_AGE,
+    MAX_REQUESTS,
+    MAX_WEEKS,
+    MAX_WEIGHT_KG,
+    MIN_AGE,
+    MIN_WEIGHT_KG,
+)
+from mesoclinic.plans.prescribing import prescription_only_substances
 
 
 class _Strict(Schema):
@@ -53,8 +63,14 @@ class PatientSchema(_Strict):
     conditions: list[str] = _codes("Condition codes.")
     active_skin_infection_zones: list[str] = _codes("Zone codes with an active skin infection.")
     medications: list[str] = _codes("Medication codes.")
-    allergies: list[str] = _codes("Substance codes the patient is allergic to.")
+    allergies: list[str] = _codes("Substance or substance-class codes the patient is allergic to.")
     needle_fear: Literal["none", "mild", "severe"] = "none"
+    prior_treatment_zones: list[str] = _codes("Zone codes with prior surgery or treatment.")
+    weeks_since_laser: int | None = Field(default=None, ge=0, le=MAX_WEEKS)
+    weeks_since_facial_surgery: int | None = Field(default=None, ge=0, le=MAX_WEEKS)
+    weeks_since_isotretinoin: int | None = Field(
+        default=None, ge=0, le=MAX_WEEKS, description="Since it was stopped; null: never taken."
+    )
 
 
 class ConcernRequestSchema(_Strict):
@@ -93,6 +109,7 @@ class AlternativeSchema(_Strict):
     for_concerns: list[str]
     prescription_only: bool = Field(description="A prescription-only medicine: not named publicly.")
     evidence: Evidence
+    effect: Effect = Field(description="What the evidence found; the list is ranked by it.")
     note: str
     sources: list[str]
 
@@ -230,8 +247,9 @@ def request_body(knowledge: Knowledge) -> dict[str, Any]:
     zones = list(knowledge.zones)
     patient["conditions"]["items"]["enum"] = list(knowledge.conditions)
     patient["medications"]["items"]["enum"] = list(knowledge.medications)
-    patient["allergies"]["items"]["enum"] = list(knowledge.substances)
+    patient["allergies"]["items"]["enum"] = list(knowledge.allergy_codes())
     patient["active_skin_infection_zones"]["items"]["enum"] = zones
+    patient["prior_treatment_zones"]["items"]["enum"] = zones
     concern_request["zones"]["items"]["enum"] = zones
     concern_request["concern"]["enum"] = list(knowledge.concerns)
     return {
@@ -299,4 +317,20 @@ class StoredPlanOut(Schema):
     request: dict[str, Any]
     engine_output: dict[str, Any] = Field(description="The engine's plan, never changed.")
     current: dict[str, Any] = Field(description="The engine's plan with the edits applied.")
+    status: Literal["ready", "awaiting_prescriber", "signed"] = Field(
+        description=(
+            "ready: no prescription-only medicine; awaiting_prescriber: a prescriber must sign "
+            "it before it is used or the consultation completed; signed."
+        )
+    )
+    prescription_only: list[str] = Field(
+        description="Codes of the plan's prescription-only substances."
+    )
+    signed_by_id: int | None
+    signed_at: dt.datetime | None
+    signer_registration: str = Field(description="The prescriber's registration number.")
     edits: list[PlanEditOut]
+
+    @staticmethod
+    def resolve_prescription_only(plan: Any) -> list[str]:
+        return prescription_only_substances(plan.current, default_knowledge())

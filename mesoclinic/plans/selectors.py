@@ -17,7 +17,7 @@ from mesoclinic.audit.services import audit_denied, audit_record
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.consultations.selectors import consultation_get_for_user, patient_exists
 from mesoclinic.core.errors import NotFound
-from mesoclinic.patients.selectors import patient_get_for_user
+from mesoclinic.patients.selectors import patient_get_for_user, patient_get_for_write
 from mesoclinic.plans.models import PlanEdit, StoredPlan
 
 if TYPE_CHECKING:
@@ -37,6 +37,47 @@ def plan_get_for_user(
 
     ``consultation_id`` and ``patient_id``, when given, must match the plan's.
     """
+    plan = _plan(plan_id, consultation_id, patient_id)
+    plan.consultation.patient = patient_get_for_user(
+        user,
+        plan.consultation.patient_id,
+        capability=capability,
+        audit_action=audit_action,
+        object_type="plan",
+        object_id=plan.pk,
+        site_id=plan.consultation.site_id,
+    )
+    return plan
+
+
+def plan_get_for_write(
+    user: User,
+    plan_id: int,
+    *,
+    consultation_id: int | None = None,
+    patient_id: int | None = None,
+    action: Action = Action.UPDATE,
+) -> StoredPlan:
+    """The stored plan, for a write by ``user``: reachable with ``EDIT_CLINICAL``, and its patient
+    not archived (``PatientArchived``, 409, audited as a refused ``action``).
+
+    The one way services that write to a plan fetch it. Records no VIEW event: the service
+    audits its write.
+    """
+    plan = _plan(plan_id, consultation_id, patient_id)
+    plan.consultation.patient = patient_get_for_write(
+        user,
+        plan.consultation.patient_id,
+        capability=Capability.EDIT_CLINICAL,
+        object_type="plan",
+        action=action,
+    )
+    return plan
+
+
+def _plan(plan_id: int, consultation_id: int | None, patient_id: int | None) -> StoredPlan:
+    """The plan with its consultation, patient and creator; ``NotFound`` (audited) if there is
+    none, or if it is not ``consultation_id``'s or ``patient_id``'s."""
     plan = (
         StoredPlan.objects.select_related(
             "consultation__patient__site",
@@ -59,15 +100,6 @@ def plan_get_for_user(
             patient_id=patient_id if patient_exists(patient_id) else None,
         )
         raise NotFound("No such plan.")
-    plan.consultation.patient = patient_get_for_user(
-        user,
-        plan.consultation.patient_id,
-        capability=capability,
-        audit_action=audit_action,
-        object_type="plan",
-        object_id=plan.pk,
-        site_id=plan.consultation.site_id,
-    )
     return plan
 
 
@@ -120,3 +152,17 @@ def plan_list_for_user(user: User, consultation_id: int) -> list[StoredPlan]:
         detail={"consultation_id": consultation.pk, "count": len(plans)},
     )
     return plans
+
+
+def plan_with_edits(plan: StoredPlan) -> StoredPlan:
+    """The plan with its edits (oldest first) prefetched, for the API's answer after a write.
+
+    No access check and no audit event: call it only with a plan the caller's write returned.
+    """
+    return (
+        StoredPlan.objects.prefetch_related(
+            Prefetch("edits", queryset=PlanEdit.objects.order_by("edited_at", "id"))
+        )
+        .select_related("consultation")
+        .get(pk=plan.pk)
+    )

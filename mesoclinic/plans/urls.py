@@ -12,5 +12,6 @@ urlpatterns = [
     path("generate/", views.plan_generate, name="generate"),
     path("<int:plan_id>/", views.plan_detail, name="detail"),
     path("<int:plan_id>/edit/", views.plan_edit, name="edit"),
+    path("<int:plan_id>/sign/", views.plan_sign, name="sign"),
     path("<int:plan_id>/print/", views.plan_print, name="print"),
 ]

@@ -1,4 +1,5 @@
-"""Plan pages: generate, read on the map, edit one value with a reason, print on A4.
+"""Plan pages: generate, read on the map, edit one value with a reason, sign as a prescriber,
+print on A4.
 
 Thin like every view: ``selectors`` check access and audit the read (PRINT for the print view),
 ``services`` check the rules and audit the write.
@@ -19,17 +20,20 @@ from mesoclinic.consultations import planning_adapter
 from mesoclinic.consultations.selectors import consultation_get_for_user
 from mesoclinic.consultations.views import render_detail
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.http import staff
+from mesoclinic.planning.knowledge_model import Knowledge
 from mesoclinic.plans import selectors, services
 from mesoclinic.plans.display import path_label, plan_display, show_value
 from mesoclinic.plans.forms import PlanEditForm, PlanGenerateForm
 from mesoclinic.plans.models import StoredPlan
+from mesoclinic.plans.prescribing import prescription_only_substances
 
 
 @login_required
 @require_POST
 def plan_generate(request: HttpRequest, patient_id: int, consultation_id: int) -> HttpResponse:
     consultation = consultation_get_for_user(
-        request.user,  # type: ignore[arg-type]
+        staff(request),
         consultation_id,
         patient_id=patient_id,
         capability=Capability.EDIT_CLINICAL,
@@ -39,8 +43,9 @@ def plan_generate(request: HttpRequest, patient_id: int, consultation_id: int) -
     if form.is_valid():
         try:
             plan = services.plan_generate(
-                consultation=consultation,
-                by=request.user,  # type: ignore[arg-type]
+                by=staff(request),
+                consultation_id=consultation.pk,
+                patient_id=patient_id,
                 start_date=form.cleaned_data["start_date"],
             )
         except Invalid as error:
@@ -57,7 +62,7 @@ def plan_detail(
     request: HttpRequest, patient_id: int, consultation_id: int, plan_id: int
 ) -> HttpResponse:
     plan = selectors.plan_get_for_user(
-        request.user,  # type: ignore[arg-type]
+        staff(request),
         plan_id,
         consultation_id=consultation_id,
         patient_id=patient_id,
@@ -71,7 +76,7 @@ def plan_edit(
     request: HttpRequest, patient_id: int, consultation_id: int, plan_id: int
 ) -> HttpResponse:
     plan = selectors.plan_get_for_user(
-        request.user,  # type: ignore[arg-type]
+        staff(request),
         plan_id,
         consultation_id=consultation_id,
         patient_id=patient_id,
@@ -87,11 +92,13 @@ def plan_edit(
         if form.is_valid():
             try:
                 services.plan_edit(
-                    plan=plan,
+                    by=staff(request),
+                    plan_id=plan.pk,
+                    consultation_id=consultation_id,
+                    patient_id=patient_id,
                     path=form.cleaned_data["path"],
                     value=form.cleaned_data["typed_value"],
                     reason=form.cleaned_data["reason"],
-                    by=request.user,  # type: ignore[arg-type]
                 )
             except Invalid as error:
                 form.add_service_errors(error.errors)
@@ -113,12 +120,53 @@ def plan_edit(
 
 
 @login_required
+@require_POST
+def plan_sign(
+    request: HttpRequest, patient_id: int, consultation_id: int, plan_id: int
+) -> HttpResponse:
+    """A prescriber signs the plan after ticking that they reviewed it; back to the plan."""
+    if request.POST.get("reviewed") != "yes":
+        # Nothing is written, so nothing reads the plan: the service's accessor checks access.
+        plan = selectors.plan_get_for_user(
+            staff(request),
+            plan_id,
+            consultation_id=consultation_id,
+            patient_id=patient_id,
+            capability=Capability.EDIT_CLINICAL,
+            audit_action=None,
+        )
+        messages.error(request, "Reviewed: tick the box to confirm you reviewed the plan.")
+        return redirect(_plan_url("plans:detail", plan))
+    try:
+        plan = services.plan_sign(
+            by=staff(request),
+            plan_id=plan_id,
+            consultation_id=consultation_id,
+            patient_id=patient_id,
+        )
+    except Invalid as error:
+        for problems in error.errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+        plan = selectors.plan_get_for_user(
+            staff(request),
+            plan_id,
+            consultation_id=consultation_id,
+            patient_id=patient_id,
+            audit_action=None,
+        )
+    else:
+        messages.success(request, "Plan signed; your registration number is recorded.")
+    return redirect(_plan_url("plans:detail", plan))
+
+
+@login_required
 @require_GET
 def plan_print(
     request: HttpRequest, patient_id: int, consultation_id: int, plan_id: int
 ) -> HttpResponse:
     plan = selectors.plan_get_for_user(
-        request.user,  # type: ignore[arg-type]
+        staff(request),
         plan_id,
         consultation_id=consultation_id,
         patient_id=patient_id,
@@ -146,8 +194,17 @@ def _plan_context(plan: StoredPlan) -> dict[str, object]:
         "patient": consultation.patient,
         "view": plan_display(plan.current, knowledge, edited_paths=[edit.path for edit in edits]),
         "edits": rows,
+        "prescription_only": [
+            _substance_name(code, knowledge)
+            for code in prescription_only_substances(plan.current, knowledge)
+        ],
         "clinic_zone": planning_adapter.clinic_zone(consultation.site),
     }
+
+
+def _substance_name(code: str, knowledge: Knowledge) -> str:
+    known = knowledge.substances.get(code)
+    return known.name if known is not None else code
 
 
 def _plan_url(name: str, plan: StoredPlan) -> str:

@@ -12,21 +12,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mesoclinic.accounts.access import Capability, require, site_ids
 from mesoclinic.accounts.forms import StaffForm, add_invalid
-from mesoclinic.accounts.models import User
 from mesoclinic.accounts.selectors import STAFF, staff_get_for_manager, staff_list_for_manager
 from mesoclinic.accounts.services import staff_deactivate, staff_mfa_reset, staff_register
 from mesoclinic.core.errors import Invalid
-
-
-def _manager(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+from mesoclinic.core.http import staff as acting_staff
 
 
 @never_cache
 @login_required
 @require_GET
 def staff_list_view(request: HttpRequest) -> HttpResponse:
-    manager = _manager(request)
+    manager = acting_staff(request)
     staff = staff_list_for_manager(manager)
     return render(request, "accounts/staff_list.html", {"staff": staff, "me": manager})
 
@@ -36,7 +32,7 @@ def staff_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_create_view(request: HttpRequest) -> HttpResponse:
-    manager = _manager(request)
+    manager = acting_staff(request)
     require(manager, Capability.MANAGE_STAFF, what=STAFF)
     form = StaffForm(request.POST if request.method == "POST" else None, site_ids=site_ids(manager))
     if form.is_valid():
@@ -65,7 +61,7 @@ def staff_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def staff_deactivate_view(request: HttpRequest, staff_id: int) -> HttpResponse:
-    manager = _manager(request)
+    manager = acting_staff(request)
     staff = staff_get_for_manager(manager, staff_id)
     try:
         staff_deactivate(staff=staff, by=manager)
@@ -85,7 +81,7 @@ def staff_deactivate_view(request: HttpRequest, staff_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def staff_mfa_reset_view(request: HttpRequest, staff_id: int) -> HttpResponse:
-    manager = _manager(request)
+    manager = acting_staff(request)
     staff = staff_get_for_manager(manager, staff_id)
     staff_mfa_reset(staff=staff, by=manager)
     messages.success(

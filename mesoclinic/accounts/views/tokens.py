@@ -10,10 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mesoclinic.accounts.forms import TokenForm, add_invalid
-from mesoclinic.accounts.models import User
 from mesoclinic.accounts.selectors import api_token_get_for_user, api_token_list_for_user
 from mesoclinic.accounts.token_services import api_token_create, api_token_revoke
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.http import staff
 
 
 @never_cache
@@ -25,7 +25,7 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
     Not redirected after the POST: the token is never stored, so no later page could show it.
     ``never_cache`` keeps it out of the browser's and any proxy's cache.
     """
-    user: User = request.user  # type: ignore[assignment]
+    user = staff(request)
     form = TokenForm(request.POST if request.method == "POST" else None)
     created = raw = None
     if form.is_valid():
@@ -47,7 +47,7 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = api_token_get_for_user(request.user, token_id)  # type: ignore[arg-type]
+    token = api_token_get_for_user(staff(request), token_id)
     api_token_revoke(token=token)
     messages.success(request, f"Token “{token.name}” ({token.prefix}…) is revoked.")
     return redirect("accounts:tokens")

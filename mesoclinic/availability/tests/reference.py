@@ -107,10 +107,15 @@ def _working(clock: Clock, query: SlotQuery, practitioner: Practitioner) -> set[
     return minutes - off
 
 
-def reference_slots(query: SlotQuery, placed: tuple[Slot, ...] = ()) -> tuple[Slot, ...]:
-    """What ``free_slots(query)`` must return; ``placed`` count as extra bookings."""
+def reference_slots(
+    query: SlotQuery, placed: tuple[Slot, ...] = (), clock: Clock | None = None
+) -> tuple[Slot, ...]:
+    """What ``free_slots(query)`` must return; ``placed`` count as extra bookings.
+
+    ``clock`` may be one built for a wider range of dates, to be shared between queries.
+    """
     zone = ZoneInfo(query.site.zone)
-    clock = Clock(zone, query.first_day, query.last_day)
+    clock = clock or Clock(zone, query.first_day, query.last_day)
     service = query.service
     steps = dt.timedelta(days=1) // query.step
     rooms: list[Room] = [r for r in query.rooms if r.room_type == service.room_type]
@@ -170,7 +175,24 @@ def reference_course(query: CourseQuery) -> CoursePlacement:
     """What ``place_course(query)`` must return, by the ranking in the module's docstring."""
     zone = ZoneInfo(query.slots.site.zone)
     local_first = query.first_start.astimezone(zone).replace(tzinfo=None)
-    preferred = query.preferred_practitioner
+    service = query.slots.service
+    preferred = next(
+        (
+            p.id
+            for p in query.slots.practitioners
+            if p.id == query.preferred_practitioner
+            and (service.qualification is None or service.qualification in p.qualifications)
+        ),
+        None,
+    )
+    reach = dt.timedelta(days=query.tolerance_days)
+    clock = Clock(
+        zone,
+        (local_first - reach).date(),
+        (
+            local_first + (query.sessions - 1) * dt.timedelta(days=query.interval_days) + reach
+        ).date(),
+    )
     placed: tuple[Slot, ...] = ()
     for number in range(1, query.sessions + 1):
         ideal = local_first + dt.timedelta(days=(number - 1) * query.interval_days)
@@ -187,6 +209,7 @@ def reference_course(query: CourseQuery) -> CoursePlacement:
                 step=query.slots.step,
             ),
             placed,
+            clock,
         )
         candidates = tuple(c for c in candidates if not placed or c.start >= placed[-1].end)
         if not candidates:

@@ -153,6 +153,7 @@ def course_queries(draw: st.DrawFn) -> CourseQuery:
         staff.append(
             Practitioner(
                 id=f"p{k}",
+                qualifications=draw(st.sampled_from([frozenset(), frozenset({QUALIFICATION})])),
                 hours=hours,
                 busy=draw(long_busy(origin, len(days))),
                 days_off=tuple(draw(st.lists(st.sampled_from(days), max_size=2))),
@@ -167,6 +168,7 @@ def course_queries(draw: st.DrawFn) -> CourseQuery:
                 buffer_before=draw(minutes([0, 15])),
                 buffer_after=draw(minutes([0, 15])),
                 room_type=draw(st.none() | st.just("treatment")),
+                qualification=draw(st.none() | st.just(QUALIFICATION)),
             ),
             practitioners=tuple(staff),
             first_day=first_day,

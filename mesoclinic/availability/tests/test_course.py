@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from mesoclinic.availability.course import place_course
@@ -29,7 +30,7 @@ UTC = dt.UTC
 LONDON = ZoneInfo("Europe/London")
 MONDAY = dt.date(2027, 1, 11)
 HOUR = dt.timedelta(hours=1)
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 WEEKDAYS_9_TO_12 = tuple(WeeklyHours(d, dt.time(9), dt.time(12)) for d in range(5))
 
@@ -119,6 +120,27 @@ def test_it_takes_another_practitioner_when_the_preferred_one_has_nothing_in_tol
     ]
 
 
+def test_it_prefers_the_first_sessions_practitioner_when_the_one_asked_for_is_unqualified() -> None:
+    ann = Practitioner("ann", frozenset({"mesotherapy"}), WEEKDAYS_9_TO_12)
+    bob = Practitioner("bob", frozenset(), WEEKDAYS_9_TO_12)
+    cat = Practitioner(
+        "cat",
+        frozenset({"mesotherapy"}),
+        WEEKDAYS_9_TO_12,
+        busy=busy((local(MONDAY, 9), local(MONDAY, 10))),
+    )
+    service = Service(duration=HOUR, room_type="treatment", qualification="mesotherapy")
+    placement = place_course(
+        course(cat, bob, ann, sessions=3, preferred_practitioner="bob", service=service)
+    )
+    # Session 1 at 09:00 goes to ann (cat is busy); ann is then preferred, not bob or cat.
+    assert summary(placement) == [
+        "Mon 11 Jan 09:00 ann t1",
+        "Mon 25 Jan 09:00 ann t1",
+        "Mon 08 Feb 09:00 ann t1",
+    ]
+
+
 def test_it_names_the_first_session_that_cannot_be_placed_even_the_last() -> None:
     # The patient is away around session 6 only; a check of the first two sessions would
     # book the whole course.
@@ -186,3 +208,10 @@ def test_it_places_all_sessions_within_tolerance_without_overlap_or_names_the_fa
         assert not query.slots.patient_busy.between(session.start, session.end)
     for earlier, later in itertools.pairwise(sessions):
         assert earlier.end <= later.start
+
+
+@pytest.mark.slow
+@settings(SETTINGS, max_examples=120)
+@given(course_queries())
+def test_it_agrees_with_the_reference_placement_on_many_more_courses(query: CourseQuery) -> None:
+    assert place_course(query) == reference_course(query)

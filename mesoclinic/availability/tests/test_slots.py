@@ -25,7 +25,7 @@ from mesoclinic.availability.tests.strategies import slot_queries
 
 UTC = dt.UTC
 MONDAY = dt.date(2027, 1, 11)  # London is on GMT, so local times read as UTC
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def at(hour: int, minute: int = 0, day: dt.date = MONDAY) -> dt.datetime:
@@ -266,3 +266,10 @@ def test_it_never_offers_a_slot_that_meets_a_booking_or_leaves_working_hours(
     slots = free_slots(query)
     assert list(slots) == sorted(slots, key=lambda s: (s.start, s.practitioner))
     assert len({(s.start, s.practitioner) for s in slots}) == len(slots)
+
+
+@pytest.mark.slow
+@settings(SETTINGS, max_examples=250)
+@given(slot_queries(max_days=3))
+def test_it_agrees_with_the_reference_on_many_more_queries(query: SlotQuery) -> None:
+    assert free_slots(query) == reference_slots(query)

@@ -13,7 +13,7 @@ from mesoclinic.accounts.services import site_create, staff_create
 from mesoclinic.conftest import verified_client
 from mesoclinic.consent.models import ConsentRecord
 from mesoclinic.consent.tests.factories import publish
-from mesoclinic.e2e.browser import serious_accessibility_violations
+from mesoclinic.e2e.browser import serious_accessibility_violations, session_cookie
 from mesoclinic.patients.models import Patient
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("consent_records_removed")]
@@ -30,8 +30,8 @@ def signing_url(live_server: Any, page: Any, settings: Settings, tmp_path: Path)
         site=site, given_name="Alice", family_name="Anderson", date_of_birth="1984-03-14"
     )
     publish(staff)
-    session = verified_client(staff).cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    session = verified_client(staff).cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([session_cookie(live_server.url, session)])
     return f"{live_server.url}/patients/{patient.pk}/consent/sign/mesotherapy_face/"
 
 

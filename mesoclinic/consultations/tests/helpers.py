@@ -43,8 +43,8 @@ def make_consultation(
 ) -> Consultation:
     with acting_as(practitioner):
         return services.consultation_create(
-            patient=patient,
-            practitioner=practitioner,
+            patient_id=patient.pk,
+            by=practitioner,
             held_at=held_at,
             history=history(**overrides),
         )
@@ -52,7 +52,15 @@ def make_consultation(
 
 def make_plan(consultation: Consultation, by: User, **kwargs: Any) -> StoredPlan:
     with acting_as(by):
-        return plan_services.plan_generate(consultation=consultation, by=by, **kwargs)
+        return plan_services.plan_generate(consultation_id=consultation.pk, by=by, **kwargs)
+
+
+def sign_if_needed(plan: StoredPlan, prescriber: User) -> StoredPlan:
+    """The plan, signed by ``prescriber`` if it awaits a prescriber."""
+    if not plan.awaits_prescriber:
+        return plan
+    with acting_as(prescriber):
+        return plan_services.plan_sign(by=prescriber, plan_id=plan.pk)
 
 
 def url(
@@ -82,6 +90,7 @@ _PLAN_PAGES = {
     "plan": "plans:detail",
     "plan_edit": "plans:edit",
     "plan_print": "plans:print",
+    "plan_sign": "plans:sign",
 }
 
 

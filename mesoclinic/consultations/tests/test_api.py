@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from mesoclinic.accounts.models import User
 from mesoclinic.accounts.token_services import api_token_create
@@ -200,7 +201,9 @@ def test_it_answers_bad_codes_with_the_envelope(patient_a: Patient, practitioner
             "conditions": [
                 'conditions[0]: unknown condition "diabetis" (did you mean "diabetes"?)'
             ],
-            "concerns": ['concerns[0].concern: unknown concern "acne"'],
+            "concerns": [
+                'concerns[0].concern: unknown concern "acne" (did you mean "acne_scarring"?)'
+            ],
         },
     }
     assert not Consultation.objects.exists()
@@ -245,3 +248,25 @@ def test_the_api_audits_reads_once_each(plan: StoredPlan, practitioner_a: User) 
         (Action.VIEW, "consultation"),
         (Action.LIST, "plan"),
     ]
+
+
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.write], ids=lambda e: e.name)
+def test_it_answers_409_for_every_write_to_an_archived_patient(
+    endpoint: Endpoint, plan: StoredPlan, practitioner_a: User
+) -> None:
+    Patient.objects.filter(pk=plan.consultation.patient_id).update(archived_at=timezone.now())
+    counts = (Consultation.objects.count(), StoredPlan.objects.count(), PlanEdit.objects.count())
+
+    response = _call(api_client(practitioner_a), endpoint, plan)
+
+    assert response.status_code == 409
+    assert set(response.json()) == {"error"}
+    assert "archived" in response.json()["error"]
+    assert counts == (
+        Consultation.objects.count(),
+        StoredPlan.objects.count(),
+        PlanEdit.objects.count(),
+    )
+    event = AuditEvent.objects.order_by("-id").first()
+    assert event is not None
+    assert (event.outcome, event.detail) == (Outcome.DENIED, {"reason": "archived"})

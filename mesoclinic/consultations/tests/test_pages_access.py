@@ -13,12 +13,19 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from mesoclinic.accounts.models import Site, User
 from mesoclinic.audit.models import Action, AuditEvent, Outcome
-from mesoclinic.consultations.tests.helpers import make_consultation, make_plan, url
+from mesoclinic.consultations.models import Consultation
+from mesoclinic.consultations.tests.helpers import (
+    make_consultation,
+    make_plan,
+    sign_if_needed,
+    url,
+)
 from mesoclinic.patients.models import Patient
-from mesoclinic.plans.models import StoredPlan
+from mesoclinic.plans.models import PlanEdit, StoredPlan
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,9 @@ PAGES = [
 
 @pytest.fixture
 def plan(patient_a: Patient, practitioner_a: User) -> StoredPlan:
-    return make_plan(make_consultation(patient_a, practitioner_a), practitioner_a)
+    # Signed by its prescriber, so that completing the consultation is allowed.
+    plan = make_plan(make_consultation(patient_a, practitioner_a), practitioner_a)
+    return sign_if_needed(plan, practitioner_a)
 
 
 def _url(page: Page, plan: StoredPlan) -> str:
@@ -164,3 +173,38 @@ def test_the_print_view_is_audited_as_print(
         str(plan.pk),
         manager_a,
     )
+
+
+# Valid input for each writing page, so that only the patient's archived state refuses it.
+_WRITE_DATA: dict[str, dict[str, Any]] = {
+    "create": {"held_at": "2027-07-01T09:15", "needle_fear": "none", "concern_hair_loss": "scalp"},
+    "edit": {"held_at": "2027-07-01T09:15", "needle_fear": "none", "concern_hair_loss": "scalp"},
+    "complete": {},
+    "plan_generate": {},
+    "plan_edit": {"path": "areas[0].points", "value": "30", "reason": "Measured"},
+    "plan_sign": {"reviewed": "yes"},
+}
+
+
+@pytest.mark.parametrize("name", list(_WRITE_DATA))
+def test_it_answers_409_for_every_write_to_an_archived_patient(
+    name: str, plan: StoredPlan, practitioner_a: User, client_for: Callable[[User], Client]
+) -> None:
+    page = next((p for p in PAGES if p.name == name), Page(name, "post", True, "get", "plan"))
+    Patient.objects.filter(pk=plan.consultation.patient_id).update(archived_at=timezone.now())
+    plan.consultation.refresh_from_db()
+    before = (plan.consultation.updated_at, StoredPlan.objects.count(), PlanEdit.objects.count())
+
+    response = client_for(practitioner_a).post(_url(page, plan), _WRITE_DATA[name])
+
+    assert response.status_code == 409
+    assert "is archived: the record is read-only" in response.content.decode()
+    consultation = Consultation.objects.order_by("-id").first()
+    assert consultation is not None
+    assert consultation.pk == plan.consultation.pk
+    after = (consultation.updated_at, StoredPlan.objects.count(), PlanEdit.objects.count())
+    assert after == before
+    assert consultation.status == "draft"
+    event = AuditEvent.objects.order_by("-id").first()
+    assert event is not None
+    assert (event.outcome, event.detail) == (Outcome.DENIED, {"reason": "archived"})

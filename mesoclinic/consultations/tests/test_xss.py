@@ -27,17 +27,17 @@ def plan(patient_a: Patient, practitioner_a: User) -> StoredPlan:
     plan = make_plan(consultation, practitioner_a)
     with acting_as(practitioner_a):
         services.plan_edit(
-            plan=plan, path="areas[0].points", value=12, reason=XSS_TEXT, by=practitioner_a
+            plan_id=plan.pk, path="areas[0].points", value=12, reason=XSS_TEXT, by=practitioner_a
         )
         services.plan_edit(
-            plan=plan,
+            plan_id=plan.pk,
             path="areas[0].substances[0].concentration",
             value=XSS_CORPUS[1],
             reason="typed by hand",
             by=practitioner_a,
         )
         services.plan_edit(
-            plan=plan,
+            plan_id=plan.pk,
             path="courses[0].note",
             value=XSS_TEXT,
             reason=XSS_CORPUS[3],

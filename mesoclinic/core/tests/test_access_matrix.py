@@ -112,6 +112,12 @@ PAGES = [
         C.EDIT_CLINICAL,
     ),
     Route(
+        "plans:sign",
+        "/patients/{patient}/consultations/{consultation}/plans/{plan}/sign/",
+        C.EDIT_CLINICAL,
+        method="POST",
+    ),
+    Route(
         "plans:print",
         "/patients/{patient}/consultations/{consultation}/plans/{plan}/print/",
         C.VIEW_CLINICAL,
@@ -163,6 +169,12 @@ API = [
     Route("api-1:consultation_list", "/api/v1/consultations?patient_id={patient}", C.VIEW_CLINICAL),
     Route("api-1:consultation_get", "/api/v1/consultations/{consultation}", C.VIEW_CLINICAL),
     Route("api-1:plan_list", "/api/v1/consultations/{consultation}/plans", C.VIEW_CLINICAL),
+    Route(
+        "api-1:plan_sign",
+        "/api/v1/consultations/plans/{plan}/signature",
+        C.EDIT_CLINICAL,
+        method="POST",
+    ),
     Route(
         "api-1:consent_templates", "/api/v1/consent/templates", C.VIEW_CLINICAL, site_scoped=False
     ),
@@ -236,12 +248,12 @@ def world(
     settings.MEDIA_ROOT = str(tmp_path)
     with acting_as(practitioner_a):
         consultation = consultation_create(
-            patient=patient_a,
-            practitioner=practitioner_a,
+            patient_id=patient_a.pk,
+            by=practitioner_a,
             held_at=timezone.now(),
             history=History(concerns=[{"concern": "skin_quality", "zones": ["cheeks"]}]),
         )
-        plan = plan_generate(consultation=consultation, by=practitioner_a)
+        plan = plan_generate(consultation_id=consultation.pk, by=practitioner_a)
         template: ConsentTemplate = consent_template_publish(
             by=practitioner_a, treatment="mesotherapy_face", title="Face", body="Risks..."
         )

@@ -70,6 +70,18 @@ def test_it_runs_the_planning_benchmark_with_its_floor(capsys: pytest.CaptureFix
     assert "target >= 2,000 plans/s on one core" in out
 
 
+def test_it_runs_the_availability_benchmark_with_its_floor(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["bench", "availability", "--smoke"]) == 0
+    out = capsys.readouterr().out
+    assert "placed: 10/10 courses" in out
+    assert "floor (bisect the window only)" in out
+    assert "target p95 <= 50 ms" in out
+
+
 def test_it_names_the_benchmarks_when_none_is_given(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench"]) == 2
-    assert capsys.readouterr().err == "usage: mesoclinic bench {planning,search,pages} [options]\n"
+    assert capsys.readouterr().err == (
+        "usage: mesoclinic bench {planning,availability,search,pages,crash,imaging} [options]\n"
+    )

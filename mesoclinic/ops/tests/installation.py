@@ -10,14 +10,17 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from mesoclinic.benchmarks.crash import Target
 from mesoclinic.core.tests.helpers import PRODUCTION_KEY, REPO_ROOT, clean_env
 
 MESOCLINIC = str(Path(sys.executable).with_name("mesoclinic"))
@@ -27,6 +30,11 @@ def postgres_url() -> str | None:
     """The server of the test run's PostgreSQL database, or None on an SQLite run."""
     url = os.environ.get("DATABASE_URL", "")
     return url if url.startswith(("postgres://", "postgresql://")) else None
+
+
+# The database of this test run: an SQLite run tests SQLite installations, a PostgreSQL run
+# PostgreSQL ones (each run's other tests use the same database).
+RUN_DATABASE = "postgresql" if postgres_url() else "sqlite"
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,25 @@ class Installation:
     def sqlite_path(self) -> Path:
         return self.data_dir / "mesoclinic.sqlite3"
 
+    @property
+    def target(self) -> Target:
+        if self.database_url:
+            return Target(postgres_url=self.database_url)
+        return Target(sqlite_path=self.sqlite_path)
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        """Rows of ``sql`` read straight from the database, as an outside tool would."""
+        if self.database_url is None:
+            db = sqlite3.connect(self.sqlite_path)
+            try:
+                return db.execute(sql).fetchall()
+            finally:
+                db.close()
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as pg:
+            return pg.execute(sql).fetchall()  # type: ignore[arg-type]  # fixed test SQL
+
     def run(
         self, *args: str, check: bool = True, **variables: str
     ) -> subprocess.CompletedProcess[str]:
@@ -71,8 +98,13 @@ class Installation:
 
 
 @contextmanager
-def installation(root: Path, *, postgres: bool) -> Iterator[Installation]:
-    """A fresh, empty installation under ``root``; its scratch database is dropped after."""
+def installation(root: Path, *, postgres: bool | None = None) -> Iterator[Installation]:
+    """A fresh, empty installation under ``root``; its scratch database is dropped after.
+
+    ``postgres`` defaults to the run's database (``RUN_DATABASE``).
+    """
+    if postgres is None:
+        postgres = RUN_DATABASE == "postgresql"
     data_dir = root / "data"
     if not postgres:
         yield Installation(data_dir=data_dir, database_url=None)
@@ -94,7 +126,7 @@ def _admin(server: str, statement: str) -> None:
 
     admin = urlunsplit(urlsplit(server)._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(statement)  # type: ignore[arg-type]  # a fixed, quoted name
+        connection.execute(statement)
 
 
 def free_port() -> int:

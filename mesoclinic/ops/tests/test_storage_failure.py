@@ -82,7 +82,7 @@ def test_a_photo_leaves_no_row_and_no_file_when_the_disk_refuses_it(
     give_photo_consent(practitioner_a, patient_a)
     client = client_for(practitioner_a)
     url = f"/patients/{patient_a.pk}/photos/upload/"
-    real_save = FileSystemStorage._save
+    real_save = FileSystemStorage._save  # type: ignore[attr-defined]
     writes = 0
 
     def save(storage: FileSystemStorage, name: str, content: Any) -> str:
@@ -90,7 +90,8 @@ def test_a_photo_leaves_no_row_and_no_file_when_the_disk_refuses_it(
         writes += 1
         if writes == failing_write:
             raise OSError(error, "refused by the disk")
-        return real_save(storage, name, content)
+        saved: str = real_save(storage, name, content)
+        return saved
 
     def upload() -> Any:
         photo = SimpleUploadedFile("front.jpg", images.jpeg(), "image/jpeg")

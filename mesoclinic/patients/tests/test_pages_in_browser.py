@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 import pytest
+from django.conf import settings
 
 from mesoclinic.accounts.models import User
 from mesoclinic.conftest import verified_client
@@ -21,6 +22,7 @@ from mesoclinic.e2e.browser import (
     TABLET,
     chromium_path,
     serious_accessibility_violations,
+    session_cookie,
 )
 from mesoclinic.patients.models import Patient
 
@@ -43,7 +45,7 @@ def _in_browser(
         if os.environ.get("CI") == "true":
             pytest.fail("Chromium is not installed (apt-get install chromium)")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
-    session = verified_client(user).cookies["sessionid"].value
+    session = verified_client(user).cookies[settings.SESSION_COOKIE_NAME].value
     outcome: dict[str, Any] = {}
     csp: list[str] = []
 
@@ -57,9 +59,7 @@ def _in_browser(
                     viewport=cast(Any, TABLET), has_touch=True, locale="en-GB"
                 )
                 context.set_default_timeout(10_000)
-                context.add_cookies(
-                    [{"name": "sessionid", "value": session, "url": live_server.url}]
-                )
+                context.add_cookies([session_cookie(live_server.url, session)])
                 page = context.new_page()
                 page.on(
                     "console",

@@ -12,6 +12,7 @@ from PIL import Image
 
 from mesoclinic.accounts.models import User
 from mesoclinic.audit.models import Action, AuditEvent
+from mesoclinic.conftest import verified_client
 from mesoclinic.consent.tests.factories import api_client
 from mesoclinic.patients.models import Patient
 from mesoclinic.photos.models import Photo
@@ -167,9 +168,8 @@ def test_it_lists_in_a_fixed_number_of_queries(
         assert len(client.get(f"{API}?patient_id={patient_a.pk}").json()) == 4
 
 
-@pytest.mark.django_db
-def test_it_documents_the_endpoints_in_openapi() -> None:
-    paths = Client().get("/api/v1/openapi.json").json()["paths"]
+def test_it_documents_the_endpoints_in_openapi(practitioner_a: User) -> None:
+    paths = verified_client(practitioner_a).get("/api/v1/openapi.json").json()["paths"]
     assert "image/jpeg" in paths[f"{API}/{{photo_id}}/file"]["get"]["responses"]["200"]["content"]
     assert "multipart/form-data" in paths[API]["post"]["requestBody"]["content"]
     signature = paths["/api/v1/consent/records/{record_id}/signature"]["get"]

@@ -11,7 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from mesoclinic.planning.knowledge_model import Concern, Knowledge, Source, Substance, Zone
+from mesoclinic.planning.knowledge_model import (
+    AllergyClass,
+    Concern,
+    Knowledge,
+    Source,
+    Substance,
+    Zone,
+)
 from mesoclinic.planning.model import (
     Alternative,
     Area,
@@ -86,7 +93,14 @@ MEDICATIONS = (
     "immunosuppressant",
     "hormonal_contraceptive",
 )
-SUBSTANCES = ("lidocaine", "tranexamic_acid", "minoxidil", "glutathione")
+SUBSTANCES = (
+    "lidocaine",
+    "tranexamic_acid",
+    "minoxidil",
+    "glutathione",
+    "hyaluronic_acid_non_crosslinked",
+    "hyaluronidase",
+)
 SOURCE_IDS = ("T1", "T2", "T3")
 
 
@@ -150,6 +164,11 @@ def knowledge() -> Knowledge:
         alternatives=(),
         conditions=CONDITIONS,
         medications=MEDICATIONS,
+        allergy_classes={
+            "hyaluronic_acid": AllergyClass(
+                "hyaluronic_acid", "Hyaluronic acid, any form", ("hyaluronic_acid_non_crosslinked",)
+            )
+        },
     )
 
 

@@ -215,6 +215,12 @@ zones = ["forehead"]
 reason = "Not a hair-bearing zone."
 sources = ["R1"]
 """,
+    "allergy_classes.toml": """\
+[[class]]
+code = "local_anaesthetics"
+name = "Local anaesthetics"
+members = ["lidocaine"]
+""",
     "alternatives.toml": """\
 [[alternative]]
 code = "topical_minoxidil"
@@ -223,6 +229,7 @@ needle_free = true
 for_concerns = ["hair_loss"]
 for_needle_fear = false
 evidence = "SR"
+effect = "improved"
 note = "First line."
 sources = ["R1"]
 prescription_only = false
@@ -234,6 +241,7 @@ needle_free = true
 for_concerns = []
 for_needle_fear = true
 evidence = "RCT"
+effect = "improved"
 sources = ["R2"]
 prescription_only = false
 """,

@@ -30,7 +30,7 @@ def patients(knowledge: Knowledge) -> st.SearchStrategy[Patient]:
         conditions=_subset(list(knowledge.conditions), 3),
         active_skin_infection_zones=_subset(zones, 2),
         medications=_subset(list(knowledge.medications), 3),
-        allergies=_subset(list(knowledge.substances), 3),
+        allergies=_subset(list(knowledge.allergy_codes()), 3),
         needle_fear=st.sampled_from(NeedleFear),
     )
 

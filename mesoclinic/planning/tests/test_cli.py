@@ -174,7 +174,7 @@ def test_usage_error_exits_2_without_traceback() -> None:
 def test_help_goes_to_stdout_and_exits_0() -> None:
     status, out, err = run("--help")
     assert (status, err) == (0, "")
-    assert out.startswith("usage: mesoclinic plan [-h] [--json] [FILE]")
+    assert out.startswith("usage: mesoclinic plan [-h] [--json] [--pretty | --compact] [FILE]")
 
 
 def test_console_entry_runs_as_a_process(request_file: Path) -> None:
@@ -222,3 +222,38 @@ def test_deeply_nested_json_exits_2_naming_the_field_or_the_document() -> None:
     status, out, err = run(stdin='{"patient": ' + "[" * 100_000)
     assert (status, out) == (2, "")
     assert err == "mesoclinic plan: standard input: invalid JSON: nested too deeply\n"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_json_is_compact_for_a_pipe_and_indented_for_a_terminal() -> None:
+    text = json.dumps(full_request())
+    expected = expected_dict(full_request())
+
+    _, piped, _ = run("--json", stdin=text)
+    assert piped == json.dumps(expected, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+    terminal = _Terminal()
+    assert main(["--json"], stdin=io.StringIO(text), stdout=terminal, stderr=io.StringIO()) == 0
+    assert terminal.getvalue() == json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_pretty_and_compact_choose_the_layout() -> None:
+    text = json.dumps([full_request()])
+    expected = [expected_dict(full_request())]
+    _, pretty, _ = run("--json", "--pretty", stdin=text)
+    assert pretty == json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
+
+    terminal = _Terminal()
+    main(["--json", "--compact"], stdin=io.StringIO(text), stdout=terminal, stderr=io.StringIO())
+    assert (
+        terminal.getvalue()
+        == json.dumps(expected, ensure_ascii=False, separators=(",", ":")) + "\n"
+    )
+
+    status, out, err = run("--json", "--pretty", "--compact", stdin=text)
+    assert (status, out) == (2, "")
+    assert "not allowed with argument" in err

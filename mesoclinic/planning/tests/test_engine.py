@@ -31,6 +31,7 @@ from mesoclinic.planning.model import (
     PlanRequest,
     Sex,
 )
+from mesoclinic.planning.sources import cited
 from mesoclinic.planning.tests.doubles import KB_WITH_VOLUMES
 
 KB = default_knowledge()
@@ -106,7 +107,7 @@ CASES: list[tuple[str, Patient, tuple[C, ...], Knowledge, dict[str, Any]]] = [
         KB,
         {
             "verdict": "not_suitable",
-            "findings": [("under_18", "absolute", ())],
+            "findings": [("under_18", "absolute", ()), ("no_safe_alternative", "info", ())],
             "declined": [("skin_quality", ("cheeks", "forehead"))],
             "areas": [],
             "courses": [],
@@ -138,10 +139,21 @@ CASES: list[tuple[str, Patient, tuple[C, ...], Knowledge, dict[str, Any]]] = [
             "verdict": "suitable_with_cautions",
             "findings": [("lidocaine_dose_unchecked", "caution", ("scalp",))],
             "declined": [],
-            "areas": [("scalp", "hair_loss.scalp", ("dutasteride", "lidocaine"), None, None, None)],
-            "courses": [("hair_loss.scalp", ("scalp",), 8, 14, 12)],
+            "areas": [
+                (
+                    "scalp",
+                    "hair_loss.scalp.dutasteride",
+                    ("dutasteride", "lidocaine"),
+                    None,
+                    None,
+                    None,
+                )
+            ],
+            # Dutasteride's own course: 7 sessions at irregular weeks [R51], so only the first
+            # visit is dated; its maintenance review is its own (every 3 months [R54]).
+            "courses": [("hair_loss.scalp.dutasteride", ("scalp",), 7, None, 12)],
             # 4.5 mg/kg x 80 kg = 360 mg, above the 300 mg absolute cap.
-            "visits": _scalp_visits(None, 300.0),
+            "visits": [(0, ("scalp",), None, None, 300.0)],
             "alternatives": ["low_level_laser_hair", "topical_minoxidil"],
         },
     ),
@@ -157,8 +169,11 @@ CASES: list[tuple[str, Patient, tuple[C, ...], Knowledge, dict[str, Any]]] = [
                 ("lidocaine_dose_unchecked", "caution", ("scalp",)),
             ],
             "declined": [],
-            "areas": [("scalp", "hair_loss.scalp", ("minoxidil", "lidocaine"), None, None, None)],
-            "courses": [("hair_loss.scalp", ("scalp",), 8, 14, 12)],
+            # Minoxidil's own protocol and course; it does not inherit dutasteride's review.
+            "areas": [
+                ("scalp", "hair_loss.scalp.minoxidil", ("minoxidil", "lidocaine"), None, None, None)
+            ],
+            "courses": [("hair_loss.scalp.minoxidil", ("scalp",), 8, 14, None)],
             "visits": _scalp_visits(None, 270.0),
             "alternatives": ["low_level_laser_hair", "topical_minoxidil"],
         },
@@ -206,12 +221,14 @@ CASES: list[tuple[str, Patient, tuple[C, ...], Knowledge, dict[str, Any]]] = [
             ],
             "courses": [("pigmentation.face", ("cheeks",), 3, 28, 12)],
             "visits": [(d, ("cheeks",), None, None, 270.0) for d in (0, 28, 56)],
+            # Needle-free first for a fearful patient; then by effect and evidence, and a
+            # non-significant meta-analysis (topical TXA) after positive trials.
             "alternatives": [
-                "oral_tranexamic_acid",
-                "topical_tranexamic_acid",
                 "topical_vitamin_c",
+                "oral_tranexamic_acid",
                 "chemical_peels",
                 "vitamin_c_iontophoresis",
+                "topical_tranexamic_acid",
                 "electroporation",
                 "microneedling",
                 "vibration_analgesia",
@@ -228,28 +245,31 @@ CASES: list[tuple[str, Patient, tuple[C, ...], Knowledge, dict[str, Any]]] = [
             "findings": [
                 ("thromboembolism_txa", "relative", ()),
                 ("lidocaine_dose_unchecked", "caution", ("cheeks",)),
+                ("oral_tranexamic_acid_not_offered", "info", ()),
+                ("topical_tranexamic_acid_not_offered", "info", ()),
             ],
             "declined": [],
             "areas": [
                 (
                     "cheeks",
-                    "pigmentation.face",
+                    "pigmentation.face.vitamin_c",
                     ("vitamin_c", "lidocaine"),
                     (0.64, 0.46, 0.81),
                     None,
                     None,
                 )
             ],
-            "courses": [("pigmentation.face", ("cheeks",), 3, 28, 12)],
-            "visits": [(d, ("cheeks",), None, None, 270.0) for d in (0, 28, 56)],
+            # Vitamin C's own course: its session count is not established [R46], so only the
+            # first visit is dated; its review follows its own trial (6 months).
+            "courses": [("pigmentation.face.vitamin_c", ("cheeks",), None, 14, 24)],
+            "visits": [(0, ("cheeks",), None, None, 270.0)],
+            # TXA withheld: no route of it is offered.
             "alternatives": [
-                "oral_tranexamic_acid",
-                "topical_tranexamic_acid",
                 "topical_vitamin_c",
+                "microneedling",
                 "chemical_peels",
                 "vitamin_c_iontophoresis",
                 "electroporation",
-                "microneedling",
             ],
         },
     ),
@@ -284,17 +304,20 @@ CASES: list[tuple[str, Patient, tuple[C, ...], Knowledge, dict[str, Any]]] = [
     ),
     (
         "lidocaine_fitted_under_the_cap",
-        Patient(age=40, sex=Sex.MALE, weight_kg=60),
+        Patient(age=40, sex=Sex.MALE, weight_kg=60, allergies=("dutasteride",)),
         (C("hair_loss", ("scalp",)), C("pigmentation", ("cheeks", "forehead"))),
         KB_WITH_VOLUMES,
         {
             # Cap 4.5 x 60 = 270 mg. Day 0 holds 3 x 20 mL x 10 mg/mL = 600 mg: lidocaine leaves
             # the forehead (first in zone order among equal volumes), then the cheeks: 200 mg.
             "verdict": "suitable_with_cautions",
-            "findings": [("lidocaine_reduced", "caution", ("forehead", "cheeks"))],
+            "findings": [
+                ("allergy_dutasteride", "caution", ("scalp",)),
+                ("lidocaine_reduced", "caution", ("forehead", "cheeks")),
+            ],
             "declined": [],
             "areas": [
-                ("scalp", "hair_loss.scalp", ("dutasteride", "lidocaine"), None, 400, 20.0),
+                ("scalp", "hair_loss.scalp.minoxidil", ("minoxidil", "lidocaine"), None, 400, 20.0),
                 (
                     "cheeks",
                     "pigmentation.face",
@@ -313,7 +336,7 @@ CASES: list[tuple[str, Patient, tuple[C, ...], Knowledge, dict[str, Any]]] = [
                 ),
             ],
             "courses": [
-                ("hair_loss.scalp", ("scalp",), 8, 14, 12),
+                ("hair_loss.scalp.minoxidil", ("scalp",), 8, 14, None),
                 ("pigmentation.face", ("cheeks", "forehead"), 3, 28, 12),
             ],
             "visits": [
@@ -327,15 +350,15 @@ CASES: list[tuple[str, Patient, tuple[C, ...], Knowledge, dict[str, Any]]] = [
                 for day in range(0, 99, 14)
             ],
             "alternatives": [
+                "topical_vitamin_c",
                 "low_level_laser_hair",
                 "oral_tranexamic_acid",
-                "topical_tranexamic_acid",
-                "topical_vitamin_c",
-                "chemical_peels",
-                "topical_minoxidil",
-                "vitamin_c_iontophoresis",
-                "electroporation",
                 "microneedling",
+                "chemical_peels",
+                "vitamin_c_iontophoresis",
+                "topical_minoxidil",
+                "topical_tranexamic_acid",
+                "electroporation",
             ],
         },
     ),
@@ -379,3 +402,29 @@ def test_it_treats_an_infected_zone_as_declined_and_plans_the_rest() -> None:
     assert [(d.concern, d.zones) for d in plan.declined] == [("pigmentation", ("cheeks",))]
     assert [a.zone for a in plan.areas] == ["forehead"]
     assert plan.verdict.value == "suitable_with_cautions"
+
+
+CLAIMS = [code for code, concern in KB.concerns.items() if concern.declined_reason]
+
+
+def test_the_knowledge_base_declines_the_marketing_claims_of_the_fact_base() -> None:
+    assert CLAIMS == [
+        "detox",
+        "flush_toxins",
+        "improve_circulation",
+        "non_surgical_facelift",
+        "skin_whitening",
+    ]
+
+
+@pytest.mark.parametrize("claim", CLAIMS)
+def test_it_declines_a_marketing_claim_in_every_zone_with_its_reason(claim: str) -> None:
+    concern = KB.concerns[claim]
+    zones = tuple(KB.zones)
+    plan = make_plan(PlanRequest(Patient(age=40, sex=Sex.FEMALE), (C(claim, zones),), START), KB)
+    assert plan.areas == ()
+    assert plan.verdict.value == "not_suitable"
+    assert [(d.concern, d.zones, d.reason, d.sources) for d in plan.declined] == [
+        (claim, zones, concern.declined_reason, concern.sources)
+    ]
+    assert set(cited(concern.declined_reason)) <= set(concern.sources)

@@ -36,6 +36,7 @@ from mesoclinic.planning.knowledge_model import (
 )
 from mesoclinic.planning.knowledge_parse import Context, Entry
 from mesoclinic.planning.model import (
+    Effect,
     Evidence,
     Layer,
     Region,
@@ -302,6 +303,7 @@ def test_it_loads_the_minimal_knowledge_base_into_frozen_values(kb: Path) -> Non
             note="First line.",
             sources=("R1",),
             prescription_only=False,
+            effect=Effect.IMPROVED,
         ),
         AlternativeOption(
             code="numbing_cream",
@@ -313,6 +315,7 @@ def test_it_loads_the_minimal_knowledge_base_into_frozen_values(kb: Path) -> Non
             note="",
             sources=("R2",),
             prescription_only=False,
+            effect=Effect.IMPROVED,
         ),
     )
 
@@ -639,14 +642,26 @@ def test_it_refuses_an_unknown_patient_state_in_excluded_if(kb: Path) -> None:
 # --- protocols and declined uses ---------------------------------------------------------------
 
 
-def test_it_refuses_a_concern_and_zone_in_two_protocols(kb: Path) -> None:
+def test_it_refuses_one_active_in_two_protocols_for_a_concern_and_zone(kb: Path) -> None:
     second = MINIMAL["protocols.toml"].split("[[protocol]]")[2]
     second = second.replace('"hair_loss.scalp"', '"hair_loss.scalp_again"')
     append(kb, "protocols.toml", "[[protocol]]" + second)
     assert problems(kb) == [
         'protocols.toml: protocol "hair_loss.scalp_again": zones[0]: '
-        'concern "hair_loss" in zone "scalp" is already in protocol "hair_loss.scalp"'
+        'concern "hair_loss" in zone "scalp" with "dutasteride" is already in protocol '
+        '"hair_loss.scalp"'
     ]
+
+
+def test_it_loads_two_protocols_for_one_concern_and_zone_with_different_actives(
+    kb: Path,
+) -> None:
+    second = MINIMAL["protocols.toml"].split("[[protocol]]")[2]
+    second = second.replace('"hair_loss.scalp"', '"hair_loss.scalp.ha"')
+    second = second.replace('substances = ["dutasteride"]', 'substances = ["hyaluronic_acid"]')
+    append(kb, "protocols.toml", "[[protocol]]" + second)
+    loaded = load_knowledge(kb)
+    assert [p.code for p in loaded.protocols][-2:] == ["hair_loss.scalp", "hair_loss.scalp.ha"]
 
 
 def test_it_refuses_a_concern_and_zone_both_planned_and_declined(kb: Path) -> None:
@@ -685,6 +700,19 @@ def test_it_refuses_a_protocol_that_plans_a_declined_substance(kb: Path) -> None
     )
     assert problems(kb) == [
         f'{SCALP}: substances[1]: substance "fat_dissolver" is declined and never planned'
+    ]
+
+
+def test_it_refuses_a_protocol_with_two_active_substances(kb: Path) -> None:
+    edit(
+        kb,
+        "protocols.toml",
+        'substances = ["dutasteride"]',
+        'substances = ["dutasteride", "hyaluronic_acid"]',
+    )
+    assert problems(kb) == [
+        f"{SCALP}: substances: lists 2 active substances (dutasteride, hyaluronic_acid): each "
+        "active has its own protocol, so that its course and maintenance are its own"
     ]
 
 
@@ -763,6 +791,44 @@ def test_it_refuses_an_alternative_for_an_unknown_concern(kb: Path) -> None:
     assert problems(kb) == [
         'alternatives.toml: alternative "topical_minoxidil": for_concerns[0]: '
         'unknown concern "hairloss" (did you mean "hair_loss"?)'
+    ]
+
+
+def test_it_refuses_an_alternative_delivering_an_unknown_substance(kb: Path) -> None:
+    edit(
+        kb,
+        "alternatives.toml",
+        'effect = "improved"\nnote = "First line."',
+        'effect = "improved"\ndelivers = ["minoxidill"]\nnote = "First line."',
+    )
+    assert problems(kb) == [
+        'alternatives.toml: alternative "topical_minoxidil": delivers[0]: '
+        'unknown substance "minoxidill"'
+    ]
+
+
+def test_it_refuses_an_alternative_without_an_effect(kb: Path) -> None:
+    edit(
+        kb, "alternatives.toml", 'effect = "improved"\nnote = "First line."', 'note = "First line."'
+    )
+    assert problems(kb) == [
+        'alternatives.toml: alternative "topical_minoxidil": effect: required key is missing'
+    ]
+
+
+def test_it_refuses_an_allergy_class_named_like_a_substance_or_with_unknown_members(
+    kb: Path,
+) -> None:
+    edit(kb, "allergy_classes.toml", 'code = "local_anaesthetics"', 'code = "lidocaine"')
+    append(
+        kb,
+        "allergy_classes.toml",
+        '[[class]]\ncode = "fillers"\nname = "Fillers"\nmembers = ["hyaluronic_acidd"]\n',
+    )
+    assert problems(kb) == [
+        'allergy_classes.toml: class "fillers": members[0]: unknown substance "hyaluronic_acidd" '
+        '(did you mean "hyaluronic_acid"?)',
+        'allergy_classes.toml: class "lidocaine": code is also a substance code',
     ]
 
 

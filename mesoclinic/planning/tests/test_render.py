@@ -41,6 +41,7 @@ EXPECTED = {
             "for_concerns": ["pigmentation"],
             "prescription_only": False,
             "evidence": "RCT",
+            "effect": "not_established",
             "note": "Applied at home.",
             "sources": ["T3"],
         }
@@ -201,7 +202,9 @@ def test_text_report_states_the_key_facts() -> None:
         "                      Half the measured dermis below the epidermis.",
         "angle             30°",
         "needle            32 G, 4 mm",
-        "Tranexamic acid 4 mg/mL (active; evidence RCT: Trials disagree.) [T1]",
+        "Tranexamic acid 4 mg/mL (active, prescription only; evidence RCT: Trials\n"
+        "                      disagree.) [T1]",
+        "insertion         1.28 mm of needle",
         "volume per point  0.05 mL",
         "points            20",
         "depth             not established\n"
@@ -212,7 +215,7 @@ def test_text_report_states_the_key_facts() -> None:
         "  2027-01-11  1 mL      0 mg (max 300 mg)       Cheeks, Scalp\n"
         "  day 29      —         — (max —)               Cheeks\n",
         "Topical cream (needle-free) for Pigmentation; evidence RCT: Applied at home. [T3]",
-        "[T2] Test citation T2",
+        "[T2] Test citation T2 (peer-reviewed)",
         "https://example.org/T3",
     ]:
         assert fact in text, fact

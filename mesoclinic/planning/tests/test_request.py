@@ -294,6 +294,32 @@ CASES: list[tuple[str, Mutation, str]] = [
         setting("requests.1.zone", "scalp"),
         'requests[1].zone: unknown field (did you mean "zones"?)',
     ),
+    (
+        "allergy class typed in part",
+        setting("patient.allergies", ["hyaluronic"]),
+        'patient.allergies[0]: unknown substance "hyaluronic" (did you mean "hyaluronic_acid"?)',
+    ),
+    (
+        "allergy to a form the knowledge base lacks: the class, not another form",
+        setting("patient.allergies", ["hyaluronic_acid_crosslinked"]),
+        'patient.allergies[0]: unknown substance "hyaluronic_acid_crosslinked" '
+        '(did you mean "hyaluronic_acid"?)',
+    ),
+    (
+        "allergy that merely looks like another substance gets no hint",
+        setting("patient.allergies", ["hyaluronan"]),
+        'patient.allergies[0]: unknown substance "hyaluronan"',
+    ),
+    (
+        "weeks since laser negative",
+        setting("patient.weeks_since_laser", -1),
+        "patient.weeks_since_laser: must be a whole number of weeks from 0 to 5200 or null, got -1",
+    ),
+    (
+        "prior treatment zone typo",
+        setting("patient.prior_treatment_zones", ["chinn"]),
+        'patient.prior_treatment_zones[0]: unknown zone "chinn" (did you mean "chin"?)',
+    ),
     # start date
     (
         "start date month 13",

@@ -42,6 +42,7 @@ def test_it_stores_the_engines_plan_for_the_request_it_sent(
         "consultation_id": consultation.pk,
         "knowledge_version": knowledge.version,
         "verdict": expected["verdict"],
+        "status": plan.status,
     }
 
 

@@ -39,7 +39,8 @@ def test_the_plan_page_shows_the_plan_on_the_map_with_labels_and_legend(
     )
     # Each treated zone labelled with its depth and technique; "measure" where none is established.
     assert f"{forehead['depth_mm']['target']} mm · microdroplet</tspan>" in html
-    assert "depth: measure · nappage</tspan>" in html
+    # A woman of childbearing potential: minoxidil, with its own technique (point by point).
+    assert "depth: measure · point by point</tspan>" in html
     # Only the diagrams with treated zones are drawn.
     assert 'data-diagram="face_front"' in html
     assert 'data-diagram="scalp_top"' in html
@@ -144,7 +145,7 @@ def test_the_print_view_has_the_header_the_plan_the_edits_and_the_sources_in_ord
 ) -> None:
     with acting_as(practitioner_a):
         services.plan_edit(
-            plan=plan,
+            plan_id=plan.pk,
             path="courses[0].sessions",
             value=4,
             reason="Patient travels",
@@ -178,6 +179,7 @@ def test_a_completed_consultations_plan_cannot_be_edited(
     plan: StoredPlan, practitioner_a: User, client_for: Callable[[User], Client]
 ) -> None:
     client = client_for(practitioner_a)
+    client.post(url("plan_sign", plan=plan), {"reviewed": "yes"})
     client.post(url("complete", plan.consultation))
     assert client.get(url("plan_edit", plan=plan))["Location"] == url("plan", plan=plan)
     assert "Change a value" not in client.get(url("plan", plan=plan)).content.decode()

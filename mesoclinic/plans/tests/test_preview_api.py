@@ -8,6 +8,8 @@ from typing import Any
 
 from django.test import Client
 
+from mesoclinic.accounts.models import User
+from mesoclinic.conftest import verified_client
 from mesoclinic.planning.engine import make_plan
 from mesoclinic.planning.knowledge import default_knowledge
 from mesoclinic.planning.render import plan_to_dict
@@ -140,8 +142,8 @@ def test_it_allows_only_post(client: Client) -> None:
     assert client.get(URL).status_code == 405
 
 
-def test_openapi_documents_the_preview(client: Client) -> None:
-    schema = client.get("/api/v1/openapi.json").json()
+def test_openapi_documents_the_preview(receptionist_a: User) -> None:
+    schema = verified_client(receptionist_a).get("/api/v1/openapi.json").json()
     operation = schema["paths"]["/api/v1/plans/preview"]["post"]
     assert operation["tags"] == ["plans"]
     assert "security" not in operation
