@@ -8,6 +8,7 @@ the two cannot show different things.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -174,19 +175,44 @@ FIELD_LABELS: Final[dict[str, str]] = {
 _CHOICE_VALUE_LIMIT: Final = 40
 
 
-def path_choices(plan: JsonDict, knowledge: Knowledge) -> list[tuple[str, str]]:
-    """(path, label) for every editable value of ``plan``, labelled with what it is now."""
-    choices = []
+Choices = list[tuple[str, list[tuple[str, str]]]]
+
+
+def path_choices(plan: JsonDict, knowledge: Knowledge) -> Choices:
+    """Every editable value of ``plan`` for a ``<select>``, grouped by what it belongs to.
+
+    One group per zone ("Forehead for Pigmentation (melasma)"), course and visit ("Visit 1, 11
+    January 2027"), in the plan's order; each option names the value in words with what it is
+    now ("Points: now 20"). A flat list of sixty "Forehead for ...: points; now 20" lines was
+    hard to read, and raw paths were harder.
+    """
+    groups: dict[str, list[tuple[str, str]]] = {}
     for path in plan_edits.editable_paths(plan):
         now = show_value(plan_edits.current_value(plan, path))
         if len(now) > _CHOICE_VALUE_LIMIT:
             now = now[: _CHOICE_VALUE_LIMIT - 1] + "…"
-        choices.append((path, f"{path_label(plan, path, knowledge)}; now {now}"))
-    return choices
+        where, words = _path_parts(plan, path, knowledge)
+        groups.setdefault(where, []).append((path, f"{words.capitalize()}: now {now}"))
+    return list(groups.items())
 
 
 def path_label(plan: JsonDict, path: str, knowledge: Knowledge) -> str:
     """ "Forehead for Pigmentation (melasma): points" for ``areas[0].points``; else the path."""
+    where, words = _path_parts(plan, path, knowledge)
+    return f"{where}: {words}" if where else path
+
+
+_PATH_IN_TEXT: Final = re.compile(r"\b(?:areas|courses|visits)\[[0-9]+\][A-Za-z0-9_.\[\]]*")
+
+
+def in_words(message: str, plan: JsonDict, knowledge: Knowledge) -> str:
+    """``message`` with each plan path in it ("areas[0].points") named as the page names it
+    ("Forehead for Pigmentation (melasma): points"), for errors shown to staff."""
+    return _PATH_IN_TEXT.sub(lambda m: path_label(plan, m.group(0), knowledge), message)
+
+
+def _path_parts(plan: JsonDict, path: str, knowledge: Knowledge) -> tuple[str, str]:
+    """(what the value belongs to, the value in words); ("", path) for a path not in ``plan``."""
     head, _, rest = path.partition(".")
     words = FIELD_LABELS.get(rest, code_label(rest))
     try:
@@ -200,11 +226,14 @@ def path_label(plan: JsonDict, path: str, knowledge: Knowledge) -> str:
                 words = f"{item['substances'][number]['name']} concentration"
         elif section == "courses":
             where = f"Course for {concern_names(item['concerns'], knowledge)}"
+        elif section == "visits":
+            day = _day(item.get("date"))
+            where = f"Visit {int(index) + 1}" + (f", {day.day} {day:%B %Y}" if day else "")
         else:
-            where = f"Visit {int(index) + 1}"
-    except (KeyError, IndexError, ValueError, TypeError):
-        return path
-    return f"{where}: {words}"
+            return "", path
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+        return "", path
+    return where, words
 
 
 def show_value(value: object) -> str:

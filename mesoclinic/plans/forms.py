@@ -48,6 +48,7 @@ class PlanEditForm(NamedErrorsMixin, forms.Form):
         field = self.fields["path"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
         field.choices = display.path_choices(plan, knowledge)
+        self.plan, self.knowledge = plan, knowledge
 
     def clean(self) -> dict[str, Any] | None:
         data = super().clean() or {}
@@ -56,5 +57,18 @@ class PlanEditForm(NamedErrorsMixin, forms.Form):
             try:
                 data["typed_value"] = edits.value_from_text(path, text)
             except EditError as error:
-                self.add_error(error.field, error.message)
+                self.add_error(error.field, self.in_words(error.message))
         return data
+
+    def in_words(self, message: str) -> str:
+        """``message`` with plan paths named as the page names them (``display.in_words``)."""
+        return display.in_words(message, self.plan, self.knowledge)
+
+    def add_plan_errors(self, errors: dict[str, list[str]]) -> None:
+        """``plans.services.plan_edit``'s ``Invalid.errors``, in the user's words."""
+        self.add_service_errors(
+            {
+                name: [self.in_words(message) for message in messages]
+                for name, messages in errors.items()
+            }
+        )

@@ -101,7 +101,7 @@ def plan_edit(
                     reason=form.cleaned_data["reason"],
                 )
             except Invalid as error:
-                form.add_service_errors(error.errors)
+                form.add_plan_errors(error.errors)
             else:
                 messages.success(request, "Plan changed; the reason is recorded.")
                 return redirect(_plan_url("plans:edit", plan))
