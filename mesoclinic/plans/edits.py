@@ -141,7 +141,8 @@ def _recompute_volumes(plan: JsonDict, index: int) -> None:
         if area.get("zone") not in zones:
             continue
         shares = [volumes.get(zone) for zone in zones]
-        visit["volume_ml"] = None if None in shares else round(sum(shares), 3)
+        known = [share for share in shares if share is not None]
+        visit["volume_ml"] = round(sum(known), 3) if len(known) == len(shares) else None
 
 
 def value_from_text(path: str, text: str) -> object:
