@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from mesoclinic.accounts.models import Site, User
 from mesoclinic.conftest import verified_client
 from mesoclinic.consultations.tests.helpers import make_consultation, make_plan, url
-from mesoclinic.e2e.browser import serious_accessibility_violations
+from mesoclinic.e2e.browser import serious_accessibility_violations, session_cookie
 from mesoclinic.patients.tests.helpers import make_patient
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,10 +32,10 @@ def _visit(
     browser: Any, live_server: Any, user: User, viewport: dict[str, int], paths: list[str]
 ) -> tuple[dict[str, tuple[int, list[str]]], list[str]]:
     """(sideways overflow in px, axe problems) per path, and the CSP reports, as ``user``."""
-    session = verified_client(user).cookies["sessionid"].value
+    session = verified_client(user).cookies[settings.SESSION_COOKIE_NAME].value
     context = browser.new_context(viewport=viewport, locale="en-GB", has_touch=True)
     context.set_default_timeout(10_000)
-    context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    context.add_cookies([session_cookie(live_server.url, session)])
     page = context.new_page()
     csp: list[str] = []
     page.on(
