@@ -14,7 +14,6 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.forms.utils import ErrorDict, ErrorList
 
 from mesoclinic.accounts.models import Role, Site
-from mesoclinic.core.errors import Invalid
 from mesoclinic.core.forms import without_browser_limits
 
 _CODE = re.compile(r"\d{6}")
@@ -44,13 +43,6 @@ class LabelledErrorsMixin:
             self._errors[name] = self.error_class(  # type: ignore[index]
                 [str(e) if str(e).startswith(prefix) else prefix + str(e) for e in errors]
             )
-
-
-def add_invalid(form: forms.Form, error: Invalid) -> None:
-    """Show a service's ``Invalid`` on ``form``: each message under its field, or at the top."""
-    for field, problems in error.errors.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
 
 
 def _name_fields_in_messages(form: forms.Form) -> None:

@@ -5,6 +5,9 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
@@ -12,13 +15,17 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from mesoclinic.core.time import validate_time_zone
+
 
 class Site(models.Model):
     """One clinic location. Patients belong to one site; staff may work at several."""
 
     name = models.CharField(max_length=120, unique=True)
     code = models.SlugField(max_length=40, unique=True)
-    time_zone = models.CharField(max_length=64, default="Europe/London")
+    time_zone = models.CharField(
+        max_length=64, default="Europe/London", validators=[validate_time_zone]
+    )
     address = models.TextField(blank=True)
 
     class Meta:
@@ -26,6 +33,19 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The site's time zone, for dates and times shown or typed at this clinic.
+
+        ``time_zone`` is validated whenever a site is saved through ``full_clean`` (services
+        and the admin); a row written before that check, with a name that is no zone, falls
+        back to the deployment's zone rather than failing every page of the site.
+        """
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 class Role(models.TextChoices):

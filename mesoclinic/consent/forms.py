@@ -13,7 +13,6 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
 from mesoclinic.consent.models import SignatureMethod, Treatment
-from mesoclinic.core.errors import Invalid
 
 
 def error_summary(form: forms.Form, anchors: dict[str, str] | None = None) -> list[tuple[str, str]]:
@@ -33,18 +32,7 @@ def error_summary(form: forms.Form, anchors: dict[str, str] | None = None) -> li
     return items
 
 
-class ServiceErrorsMixin:
-    """Attach a service's ``Invalid`` errors to the form's fields (unknown keys: form-wide)."""
-
-    def add_service_errors(self, invalid: Invalid) -> None:
-        form: forms.Form = self  # type: ignore[assignment]
-        for field, messages in invalid.errors.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-
-
-class SignConsentForm(ServiceErrorsMixin, forms.Form):
+class SignConsentForm(forms.Form):
     template_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     signed_name = forms.CharField(
         label="Patient's full name",
@@ -87,7 +75,7 @@ class SignConsentForm(ServiceErrorsMixin, forms.Form):
         )
 
 
-class PhotoConsentForm(ServiceErrorsMixin, forms.Form):
+class PhotoConsentForm(forms.Form):
     clinical_record = forms.BooleanField(
         label="Clinical record: photos are taken and kept in the patient's record.",
         required=False,
@@ -102,7 +90,7 @@ class PhotoConsentForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class PublishTemplateForm(ServiceErrorsMixin, forms.Form):
+class PublishTemplateForm(forms.Form):
     treatment = forms.ChoiceField(label="Treatment", choices=Treatment.choices)
     title = forms.CharField(label="Title", required=False)
     body = forms.CharField(

@@ -32,7 +32,7 @@ from mesoclinic.consent.models import (
 )
 from mesoclinic.consent.selectors import photo_consent_current
 from mesoclinic.consent.signature import SignatureRejected, signature_png
-from mesoclinic.core.errors import Invalid, NotFound
+from mesoclinic.core.errors import Invalid, NotFound, invalid_from
 from mesoclinic.patients.models import normalise_name
 from mesoclinic.patients.selectors import patient_get_for_user, patient_get_for_write
 
@@ -49,11 +49,6 @@ def _shown(value: object, limit: int = 40) -> str:
     """A bad value as the user typed it, shortened, for an error message."""
     text = str(value)
     return repr(text if len(text) <= limit else text[:limit] + "…")
-
-
-def _invalid_from(error: ValidationError) -> Invalid:
-    """``full_clean``'s errors as ``Invalid``: a backstop behind the services' own checks."""
-    return Invalid({field: list(messages) for field, messages in error.message_dict.items()})
 
 
 def consent_template_publish(*, by: User, treatment: str, title: str, body: str) -> ConsentTemplate:
@@ -118,7 +113,7 @@ def _publish(*, by: User, treatment: str, title: str, body: str) -> ConsentTempl
         with transaction.atomic():
             template.save()
     except ValidationError as error:
-        raise _invalid_from(error) from None
+        raise invalid_from(error) from None
     except IntegrityError:
         # Two versions published at the same instant: the unique constraints let one through.
         raise Invalid(
@@ -263,7 +258,7 @@ def consent_record_sign(
         if record.signature:
             record.signature.storage.delete(record.signature.name)
         if isinstance(error, ValidationError):
-            raise _invalid_from(error) from None
+            raise invalid_from(error) from None
         raise
     return record
 
@@ -311,7 +306,7 @@ def _record_photo_consent(
     try:
         consent.full_clean()
     except ValidationError as error:
-        raise _invalid_from(error) from None
+        raise invalid_from(error) from None
     consent.save()
     dropped = [
         field

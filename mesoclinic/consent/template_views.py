@@ -24,6 +24,7 @@ from mesoclinic.consent.selectors import (
 )
 from mesoclinic.consent.services import consent_template_publish
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.forms import add_invalid
 from mesoclinic.core.http import staff
 
 
@@ -63,7 +64,7 @@ def template_publish(request: HttpRequest) -> HttpResponse:
                     body=form.cleaned_data["body"],
                 )
             except Invalid as invalid:
-                form.add_service_errors(invalid)
+                add_invalid(form, invalid)
             else:
                 messages.success(request, f"Published {template}: patients now sign this version.")
                 return redirect("consent_templates:detail", template_id=template.pk)

@@ -29,6 +29,7 @@ from mesoclinic.consent.services import (
     photo_consent_withdraw,
 )
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.forms import add_invalid
 from mesoclinic.core.http import staff
 from mesoclinic.patients.errors import PatientArchived
 
@@ -77,7 +78,7 @@ def sign(request: HttpRequest, patient_id: int, treatment: str) -> HttpResponse:
                     name_checked=form.cleaned_data["name_checked"],
                 )
             except Invalid as invalid:
-                form.add_service_errors(invalid)
+                add_invalid(form, invalid)
             except PatientArchived as archived:
                 messages.error(request, archived.message)
                 return redirect("consent:list", patient_id=patient_id)
@@ -164,7 +165,7 @@ def photo_consent(request: HttpRequest, patient_id: int) -> HttpResponse:
                     marketing=form.cleaned_data["marketing"],
                 )
             except Invalid as invalid:
-                form.add_service_errors(invalid)
+                add_invalid(form, invalid)
             except PatientArchived as archived:
                 messages.error(request, archived.message)
                 return redirect("consent:list", patient_id=patient_id)

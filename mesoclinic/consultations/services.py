@@ -24,9 +24,8 @@ from mesoclinic.audit.services import audit_record
 from mesoclinic.consultations import planning_adapter
 from mesoclinic.consultations.models import Consultation, Fitzpatrick, NeedleFear, Status
 from mesoclinic.consultations.selectors import consultation_get_for_write
-from mesoclinic.core.errors import Invalid
+from mesoclinic.core.errors import Invalid, invalid_from
 from mesoclinic.patients.selectors import patient_get_for_write
-from mesoclinic.plans.edits import show
 
 if TYPE_CHECKING:
     from mesoclinic.accounts.models import User
@@ -245,46 +244,16 @@ def _validate(consultation: Consultation) -> None:
     try:
         consultation.full_clean(exclude=["patient", "practitioner", "site"])
     except ValidationError as error:
-        raise Invalid(_named(error, consultation)) from None
-
-
-# A consultation is recorded when it is held, or shortly before for one booked; a date further
-# ahead is a mistyped year (2062 for 2026), which would also skew every date derived from it.
-HELD_AT_MAX_AHEAD = dt.timedelta(days=366)
+        raise invalid_from(error, instance=consultation) from None
 
 
 def _held_at_problem(consultation: Consultation) -> str | None:
-    """Why ``held_at`` cannot be right (more than a year ahead, or before the patient was
-    born), naming the date as the pages print it; None when it can."""
-    held_at = consultation.held_at
-    day = timezone.localdate(held_at)
+    """Why ``held_at`` cannot be right for this patient (before they were born), naming the
+    date as the pages print it; None when it can. The bounds every consultation shares (more
+    than a year ahead) are ``_check_held_at``'s."""
+    day = timezone.localdate(consultation.held_at)
     shown = f"{day.day} {day:%B %Y}"
-    now = timezone.now()
-    if held_at > now + HELD_AT_MAX_AHEAD:
-        today = timezone.localdate(now)
-        return (
-            f"held_at: {shown} is more than a year ahead (today is {today.day} "
-            f"{today:%B %Y}); check the year"
-        )
     born = consultation.patient.date_of_birth
     if day < born:
         return f"held_at: {shown} is before the patient was born ({born.day} {born:%B %Y})"
     return None
-
-
-def _named(error: ValidationError, instance: Consultation) -> dict[str, list[str]]:
-    """Django's messages, each prefixed with its field and followed by the value given."""
-    named: dict[str, list[str]] = {}
-    for name, messages in error.message_dict.items():
-        value = getattr(instance, name, None)
-        suffix = "" if name == "__all__" else f" (got {show(_jsonable(value))})"
-        named[name] = [f"{name}: {message}{suffix}" for message in messages]
-    return named
-
-
-def _jsonable(value: object) -> object:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return value

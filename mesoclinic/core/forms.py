@@ -1,8 +1,8 @@
 """The form kit every app's HTML forms use: errors that name the field and the value typed.
 
-``NamedErrorsMixin`` leads each error with its field's label and the value typed, puts a
-service's ``Invalid`` back on the form (``add_service_errors``) and lists every error for the
-page's summary (``error_summary``, read by ``core/_error_summary.html``).
+``add_invalid`` is the one way a service's ``Invalid`` goes back onto a form, whatever the
+form. ``NamedErrorsMixin`` leads each of the form's own errors with the field's label and the
+value typed, and lists every error for the page's summary (``error_summary``).
 
 Length limits are the server's, which can say what is wrong: ``without_browser_limits`` drops
 the ``maxlength`` attribute that would let the browser cut a pasted value without a word.
@@ -14,6 +14,8 @@ from typing import Any
 
 from django import forms
 from django.forms.utils import ErrorList
+
+from mesoclinic.core.errors import Invalid
 
 # What an error message echoes of a typed value: a pasted page must not be repeated whole.
 ECHO_MAX = 40
@@ -28,6 +30,27 @@ def without_browser_limits(form: forms.BaseForm) -> None:
     """
     for field in form.fields.values():
         field.widget.attrs.pop("maxlength", None)
+
+
+def add_invalid(form: forms.BaseForm, error: Invalid) -> None:
+    """Show a service's ``Invalid`` on ``form``: each message under its field, led by the
+    field's label; messages for fields the form does not have go to the top of the form.
+
+    A message that starts with the field's code (``weight_kg: ...``, as ``invalid_from`` writes
+    them) has the code replaced by the label; any other message is shown as the service wrote
+    it (such services name the field in their own words).
+    """
+    for name, messages in error.errors.items():
+        field = form.fields.get(name)
+        for message in messages:
+            if field is None:
+                form.add_error(None, message)
+                continue
+            code = f"{name}: "
+            if message.startswith(code):
+                label = str(field.label or name.replace("_", " ").capitalize())
+                message = f"{label}: {message.removeprefix(code)}"
+            form.add_error(name, message)
 
 
 class NamedErrorsMixin:
@@ -60,23 +83,6 @@ class NamedErrorsMixin:
                 suffix = f" (you entered “{echo}”)" if typed and typed not in text else ""
                 named.append(f"{label}: {text}{suffix}")
             errors_by_field[name] = ErrorList(named)
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        """A service's ``Invalid.errors`` as form errors, led by the field's label.
-
-        A message that starts with the field's code (``weight_kg: ...``) has the code replaced
-        by the label; errors for fields the form does not have go to the top of the form.
-        """
-        form: forms.BaseForm = self  # type: ignore[assignment]
-        for name, messages in errors.items():
-            field = form.fields.get(name)
-            for message in messages:
-                if field is None:
-                    form.add_error(None, message)
-                    continue
-                label = str(field.label or name)
-                text = message.removeprefix(f"{name}: ")
-                form.add_error(name, f"{label}: {text}")
 
     def error_summary(self) -> list[tuple[str, str]]:
         """(anchor id, message) for each error, fields in form order, general errors first."""

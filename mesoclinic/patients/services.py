@@ -20,9 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from mesoclinic.accounts.access import Capability, check_site, require, site_ids
+from mesoclinic.accounts.models import Site
 from mesoclinic.audit.models import Action
 from mesoclinic.audit.services import audit_denied, audit_record
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.time import today_in
 from mesoclinic.patients.errors import PatientArchived, PossibleDuplicate
 from mesoclinic.patients.fields import shown
 from mesoclinic.patients.models import Patient, PatientNameToken, name_tokens
@@ -77,7 +79,7 @@ def patient_create(
     if site_id not in site_ids(actor):
         audit_denied(reason=f"other_site:{site_id}", object_type="patient", action=Action.CREATE)
         raise Invalid({"site": [f"Site: {site_id} is not one of your sites."]})
-    _check_rules(details)
+    _check_rules(details, today=today_in(Site.objects.get(pk=site_id).zone))
     candidates = patient_possible_duplicates(
         site_id=site_id,
         given_name=details.given_name,
@@ -135,7 +137,7 @@ def patient_update(*, actor: User, patient: Patient, details: PatientDetails) ->
             action=Action.UPDATE,
         )
         raise PatientArchived(patient)
-    _check_rules(details)
+    _check_rules(details, today=today_in(patient.site.zone))
     changed = [name for name in DETAIL_FIELDS if getattr(patient, name) != getattr(details, name)]
     if not changed:
         _audit_unchanged(patient, "update")
@@ -245,8 +247,8 @@ def _check_access(actor: User, patient: Patient, capability: Capability) -> None
     require(actor, capability, what="patient", patient_id=patient.pk)
 
 
-def _check_rules(details: PatientDetails) -> None:
-    today = timezone.localdate()
+def _check_rules(details: PatientDetails, *, today: dt.date) -> None:
+    # ``today`` at the patient's clinic: a baby born there this morning is not "in the future".
     born = details.date_of_birth
     shown = f"{born:%d/%m/%Y}"
     if born > today:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mesoclinic.accounts.access import Capability, can
 from mesoclinic.core.errors import Invalid
 from mesoclinic.core.http import staff
+from mesoclinic.core.time import age_on, today_in
 from mesoclinic.patients.errors import PatientArchived, PossibleDuplicate
 from mesoclinic.patients.forms import PatientCreateForm, PatientForm
 from mesoclinic.patients.models import Patient
@@ -30,7 +31,6 @@ from mesoclinic.patients.selectors import (
     PAGE_SIZE,
     patient_get_for_user,
     patient_list,
-    site_zone,
     sites_of,
 )
 from mesoclinic.patients.services import (
@@ -136,10 +136,8 @@ def patient_detail_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Demographics; links to the clinical record for roles that may see it. Audited (VIEW)."""
     user = staff(request)
     patient = patient_get_for_user(user, patient_id)
-    zone = site_zone(patient.site)
-    today = timezone.localdate(timezone=zone)
-    born = patient.date_of_birth
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    zone = patient.site.zone
+    age = age_on(patient.date_of_birth, today_in(zone))
     archived_at = patient.archived_at
     return render(
         request,

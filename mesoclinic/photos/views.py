@@ -7,8 +7,6 @@ sniffing the content type or caching it.
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mesoclinic.audit.models import Action
 from mesoclinic.consent.forms import error_summary
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.forms import add_invalid
 from mesoclinic.core.http import staff
 from mesoclinic.patients.errors import PatientArchived
 from mesoclinic.photos.forms import CompareForm, UploadPhotoForm
@@ -62,7 +61,7 @@ def upload(request: HttpRequest, patient_id: int) -> HttpResponse:
                     filename=uploaded.name if uploaded else "",
                 )
             except Invalid as invalid:
-                form.add_service_errors(invalid)
+                add_invalid(form, invalid)
             except PatientArchived as archived:
                 messages.error(request, archived.message)
                 return redirect("photos:list", patient_id=patient_id)
@@ -72,7 +71,7 @@ def upload(request: HttpRequest, patient_id: int) -> HttpResponse:
         context = photo_upload_form_for_user(user, patient_id)
     else:
         context = photo_upload_form_for_user(user, patient_id)
-        zone = zoneinfo.ZoneInfo(context.patient.site.time_zone)
+        zone = context.patient.site.zone
         form = UploadPhotoForm(initial={"taken_on": timezone.localdate(timezone=zone)})
     return render(
         request,

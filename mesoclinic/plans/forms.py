@@ -1,7 +1,7 @@
 """HTML forms of the plan pages: parse and type the input, nothing more.
 
 The rules (drafts only, a reason for every edit, a value of the right kind) are the services';
-a service's ``Invalid`` is put back on the form with ``add_service_errors``.
+a service's ``Invalid`` is put back on the form with ``core.forms.add_invalid``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from typing import Any
 
 from django import forms
 
-from mesoclinic.core.forms import NamedErrorsMixin
+from mesoclinic.core.errors import Invalid
+from mesoclinic.core.forms import NamedErrorsMixin, add_invalid
 from mesoclinic.planning.knowledge_model import Knowledge
 from mesoclinic.plans import display, edits
 from mesoclinic.plans.edits import EditError
@@ -64,11 +65,11 @@ class PlanEditForm(NamedErrorsMixin, forms.Form):
         """``message`` with plan paths named as the page names them (``display.in_words``)."""
         return display.in_words(message, self.plan, self.knowledge)
 
-    def add_plan_errors(self, errors: dict[str, list[str]]) -> None:
-        """``plans.services.plan_edit``'s ``Invalid.errors``, in the user's words."""
-        self.add_service_errors(
-            {
-                name: [self.in_words(message) for message in messages]
-                for name, messages in errors.items()
-            }
-        )
+    def add_plan_errors(self, error: Invalid) -> None:
+        """``plans.services.plan_edit``'s ``Invalid`` on the form (``add_invalid``), in the
+        user's words."""
+        worded = {
+            name: [self.in_words(message) for message in messages]
+            for name, messages in error.errors.items()
+        }
+        add_invalid(self, Invalid(worded))

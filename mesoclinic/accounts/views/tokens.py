@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mesoclinic.accounts.forms import TokenForm, add_invalid
+from mesoclinic.accounts.forms import TokenForm
 from mesoclinic.accounts.selectors import api_token_get_for_user, api_token_list_for_user
 from mesoclinic.accounts.token_services import api_token_create, api_token_revoke
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.forms import add_invalid
 from mesoclinic.core.http import staff
 
 
