@@ -75,6 +75,9 @@ LABELS: Final[dict[str, str]] = {
     "plans": "Treatment plans",
 }
 VALUE_SHOWN_MAX: Final = 120
+# Keys shown first, in this order; the rest alphabetically. PostgreSQL's jsonb keeps keys in
+# its own order (shortest first), so the stored order cannot be the shown one.
+FIRST: Final = ("path", "old_value", "old", "new_value", "new", "reason")
 
 
 def sentence(actor: str, action: str, object_type: str, *, denied: bool, count: int = 1) -> str:
@@ -96,9 +99,14 @@ def sentence(actor: str, action: str, object_type: str, *, denied: bool, count: 
 
 def fields(detail: Mapping[str, object] | None) -> list[tuple[str, str]]:
     """The detail's entries as (label, value) pairs, nested mappings flattened into their
-    parent's label ("Filters: from"), lists joined, yes/no for booleans, long values cut."""
+    parent's label ("Filters: from"), lists joined, yes/no for booleans, long values cut; in
+    the same order on every database (``FIRST``, then alphabetical)."""
     pairs: list[tuple[str, str]] = []
-    for key, value in (detail or {}).items():
+    entries = (detail or {}).items()
+    ranked = sorted(
+        entries, key=lambda kv: (FIRST.index(kv[0]) if kv[0] in FIRST else len(FIRST), kv[0])
+    )
+    for key, value in ranked:
         label = LABELS.get(key, key.replace("_", " ").capitalize())
         if isinstance(value, Mapping):
             for inner_label, inner in fields(value):

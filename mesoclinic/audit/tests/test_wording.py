@@ -96,10 +96,10 @@ def test_details_are_labelled_fields_with_nested_values_flattened() -> None:
     assert wording.fields(
         {"page": 2, "filters": {"date_from": "2026-12-01"}, "shown": [3, 4], "restored": True}
     ) == [
-        ("Page", "2"),
         ("Filters: from", "2026-12-01"),
-        ("Patients shown", "3, 4"),
+        ("Page", "2"),
         ("Restored", "yes"),
+        ("Patients shown", "3, 4"),
     ]
 
 
