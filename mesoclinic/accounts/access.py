@@ -33,6 +33,7 @@ class Capability(StrEnum):
     UPLOAD_PHOTOS = "upload_photos"
     VIEW_AUDIT = "view_audit"
     MANAGE_STAFF = "manage_staff"
+    PUBLISH_CONSENT = "publish_consent"  # the wording patients sign
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -57,6 +58,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_PHOTOS,
             Capability.VIEW_AUDIT,
             Capability.MANAGE_STAFF,
+            # The clinic answers for what its patients agree to: managers publish the text.
+            Capability.PUBLISH_CONSENT,
         }
     ),
 }

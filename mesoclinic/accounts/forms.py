@@ -13,7 +13,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
 from django.forms.utils import ErrorDict, ErrorList
 
-from mesoclinic.accounts.models import Role, Site
+from mesoclinic.accounts.models import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, Role, Site
 from mesoclinic.core.forms import without_browser_limits
 
 _CODE = re.compile(r"\d{6}")
@@ -108,6 +108,28 @@ class TokenForm(LabelledErrorsMixin, forms.Form):
             "max_length": "Name: use at most %(limit_value)d characters (it has %(show_value)d).",
         },
     )
+    days = forms.IntegerField(
+        label="Expires after (days)",
+        initial=TOKEN_DEFAULT_DAYS,
+        min_value=1,
+        max_value=TOKEN_MAX_DAYS,
+        required=False,
+        help_text=f"From 1 to {TOKEN_MAX_DAYS}; {TOKEN_DEFAULT_DAYS} if left empty.",
+        error_messages={
+            "invalid": "Expires after: give a whole number of days.",
+            "min_value": "Expires after: at least %(limit_value)s day.",
+            "max_value": "Expires after: at most %(limit_value)s days.",
+        },
+    )
+    read_only = forms.BooleanField(
+        label="Read only",
+        required=False,
+        help_text="The program may read but never change anything.",
+    )
+
+    def clean_days(self) -> int:
+        days: int | None = self.cleaned_data["days"]
+        return TOKEN_DEFAULT_DAYS if days is None else days
 
 
 class StaffForm(LabelledErrorsMixin, forms.Form):

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 
 from django.conf import settings
@@ -88,6 +89,13 @@ class User(AbstractUser):
 
 
 TOKEN_PREFIX_LENGTH = 8
+# A token lives 90 days unless its owner chooses fewer: a forgotten token stops working.
+TOKEN_DEFAULT_DAYS = 90
+TOKEN_MAX_DAYS = 365
+
+
+def token_default_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=TOKEN_DEFAULT_DAYS)
 
 
 class ApiToken(models.Model):
@@ -105,6 +113,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=token_default_expiry)
+    read_only = models.BooleanField(
+        default=False, help_text="Only reads (GET, HEAD): every write is refused with 403."
+    )
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -129,6 +141,11 @@ class ApiToken(models.Model):
                 name="accounts_apitoken_revoked_after_created",
                 condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=F("created_at")),
                 violation_error_message="A token cannot be revoked before it was made.",
+            ),
+            models.CheckConstraint(
+                name="accounts_apitoken_expires_after_created",
+                condition=Q(expires_at__gt=F("created_at")),
+                violation_error_message="A token must expire after it was made.",
             ),
         )
 

@@ -10,26 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
 
 from mesoclinic.consent.models import SignatureMethod, Treatment
-
-
-def error_summary(form: forms.Form, anchors: dict[str, str] | None = None) -> list[tuple[str, str]]:
-    """(anchor, message) pairs for the error summary at the top of a page, in field order.
-
-    Each links to its field's input (``#id_<field>``) unless ``anchors`` names another element
-    (a hidden field's visible counterpart); form-wide errors link to the form itself.
-    """
-    anchors = anchors or {}
-    items: list[tuple[str, str]] = []
-    for field, errors in form.errors.items():
-        if field == NON_FIELD_ERRORS:
-            anchor = anchors.get(field, "form")
-        else:
-            anchor = anchors.get(field, f"id_{field}")
-        items.extend((anchor, str(message)) for message in errors)
-    return items
 
 
 class SignConsentForm(forms.Form):

@@ -56,10 +56,11 @@ def consent_template_publish(*, by: User, treatment: str, title: str, body: str)
 
     Earlier versions stay unchanged (records that were signed against them keep pointing at
     exactly what the patient read); only their ``is_current`` flag is cleared. Needs
-    ``TAKE_CONSENT``: the clinicians who explain and take consent own its wording.
+    ``PUBLISH_CONSENT`` (managers): the clinic answers for the wording its patients sign, so a
+    practitioner cannot change it for everyone; practitioners take consent.
     Cost: one locking read of the treatment's versions, one UPDATE, one INSERT, one audit row.
     """
-    require(by, Capability.TAKE_CONSENT, what="consent_template")
+    require(by, Capability.PUBLISH_CONSENT, what="consent_template")
     title = title.strip()
     # Browsers send a textarea's line breaks as CRLF; the text is stored with plain newlines,
     # so the same wording from the page and from the API is the same text.

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mesoclinic.consent.forms import PhotoConsentForm, SignConsentForm, error_summary
+from mesoclinic.consent.forms import PhotoConsentForm, SignConsentForm
 from mesoclinic.consent.selectors import (
     consent_overview_for_user,
     consent_record_get_for_user,
@@ -29,7 +29,7 @@ from mesoclinic.consent.services import (
     photo_consent_withdraw,
 )
 from mesoclinic.core.errors import Invalid
-from mesoclinic.core.forms import add_invalid
+from mesoclinic.core.forms import FORM_ANCHOR, add_invalid, error_summary
 from mesoclinic.core.http import staff
 from mesoclinic.patients.errors import PatientArchived
 
@@ -97,7 +97,7 @@ def sign(request: HttpRequest, patient_id: int, treatment: str) -> HttpResponse:
         "consent/sign.html",
         {
             "form": form,
-            "errors": error_summary(form, SIGN_ANCHORS),
+            "errors": error_summary(form, {**FORM_ANCHOR, **SIGN_ANCHORS}),
             "patient": context.patient,
             "treatment": context.treatment,
             "template": context.template,
@@ -188,7 +188,7 @@ def photo_consent(request: HttpRequest, patient_id: int) -> HttpResponse:
         "consent/photo_consent.html",
         {
             "form": form,
-            "errors": error_summary(form),
+            "errors": error_summary(form, FORM_ANCHOR),
             "patient": context.patient,
             "current": context.current,
         },

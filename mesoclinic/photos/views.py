@@ -17,9 +17,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mesoclinic.audit.models import Action
-from mesoclinic.consent.forms import error_summary
 from mesoclinic.core.errors import Invalid
-from mesoclinic.core.forms import add_invalid
+from mesoclinic.core.forms import FORM_ANCHOR, add_invalid, error_summary
 from mesoclinic.core.http import staff
 from mesoclinic.patients.errors import PatientArchived
 from mesoclinic.photos.forms import CompareForm, UploadPhotoForm
@@ -78,7 +77,7 @@ def upload(request: HttpRequest, patient_id: int) -> HttpResponse:
         "photos/upload.html",
         {
             "form": form,
-            "errors": error_summary(form, UPLOAD_ANCHORS),
+            "errors": error_summary(form, {**FORM_ANCHOR, **UPLOAD_ANCHORS}),
             "patient": context.patient,
             "consent": context.consent,
             "max_megabytes": f"{settings.PHOTO_MAX_BYTES / (1024 * 1024):g}",
@@ -139,7 +138,7 @@ def compare(request: HttpRequest, patient_id: int) -> HttpResponse:
         "photos/compare.html",
         {
             "form": form,
-            "errors": error_summary(form),
+            "errors": error_summary(form, FORM_ANCHOR),
             "comparison": data,
             "comparison_pairs": [
                 (label, photo)

@@ -59,6 +59,7 @@ class Route:
 PAGES = [
     Route("accounts:password", "/accounts/password/", ANY_STAFF, site_scoped=False),
     Route("accounts:tokens", "/accounts/tokens/", ANY_STAFF, site_scoped=False),
+    Route("accounts:sessions", "/accounts/sessions/", ANY_STAFF, site_scoped=False),
     Route("accounts:staff", "/accounts/staff/", C.MANAGE_STAFF, site_scoped=False),
     Route("accounts:staff_create", "/accounts/staff/new/", C.MANAGE_STAFF, site_scoped=False),
     Route(
@@ -144,7 +145,7 @@ PAGES = [
     Route(
         "consent_templates:publish",
         "/consent/templates/publish/",
-        C.TAKE_CONSENT,
+        C.PUBLISH_CONSENT,
         site_scoped=False,
     ),
     Route(
@@ -207,6 +208,7 @@ NOT_IN_MATRIX = {
     "accounts:logout": "POST only; ends the caller's own session",
     "accounts:mfa": "reached before the second factor by design",
     "accounts:token_revoke": "POST only; acts on the caller's own tokens (accounts tests)",
+    "accounts:session_end": "POST only; acts on the caller's own sessions (accounts tests)",
     "api-1:openapi-json": "public API description",
     "api-1:openapi-view": "public API documentation",
     "api-1:api-root": "no operation",
@@ -255,7 +257,7 @@ def world(
         )
         plan = plan_generate(consultation_id=consultation.pk, by=practitioner_a)
         template: ConsentTemplate = consent_template_publish(
-            by=practitioner_a, treatment="mesotherapy_face", title="Face", body="Risks..."
+            by=manager_a, treatment="mesotherapy_face", title="Face", body="Risks..."
         )
         record = consent_record_sign(
             by=practitioner_a,
