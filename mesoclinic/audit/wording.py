@@ -6,6 +6,7 @@ Pure: no query. The CSV export keeps the stored codes and JSON, which are the re
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Final
 
@@ -75,6 +76,7 @@ LABELS: Final[dict[str, str]] = {
     "plans": "Treatment plans",
 }
 VALUE_SHOWN_MAX: Final = 120
+_CODE: Final = re.compile(r"[a-z]+(?:_[a-z]+)+")
 # Keys shown first, in this order; the rest alphabetically. PostgreSQL's jsonb keeps keys in
 # its own order (shortest first), so the stored order cannot be the shown one.
 FIRST: Final = ("path", "old_value", "old", "new_value", "new", "reason")
@@ -123,6 +125,8 @@ def _shown(value: object) -> str:
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
         text = ", ".join(_shown(item) for item in value) or "none"
+    elif isinstance(value, str) and _CODE.fullmatch(value):
+        text = value.replace("_", " ")  # a stored code ("awaiting_prescriber") as words
     else:
         text = str(value)
     return text if len(text) <= VALUE_SHOWN_MAX else text[: VALUE_SHOWN_MAX - 1] + "…"

@@ -94,12 +94,19 @@ def test_thumbnails_of_one_page_view_are_one_row(
 
 def test_details_are_labelled_fields_with_nested_values_flattened() -> None:
     assert wording.fields(
-        {"page": 2, "filters": {"date_from": "2026-12-01"}, "shown": [3, 4], "restored": True}
+        {
+            "page": 2,
+            "filters": {"date_from": "2026-12-01"},
+            "shown": [3, 4],
+            "restored": True,
+            "status": "awaiting_prescriber",
+        }
     ) == [
         ("Filters: from", "2026-12-01"),
         ("Page", "2"),
         ("Restored", "yes"),
         ("Patients shown", "3, 4"),
+        ("Status", "awaiting prescriber"),
     ]
 
 
