@@ -8,17 +8,26 @@ with ``{"error", "fields"}`` naming each field and its bad value.
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from mesoclinic.accounts.api_auth import token_auth
 from mesoclinic.consultations import selectors, services
+from mesoclinic.consultations.errors import StaleConsultation
 from mesoclinic.consultations.models import Consultation
-from mesoclinic.consultations.schemas import ConsultationIn, ConsultationOut
+from mesoclinic.consultations.schemas import (
+    NULLABLE_PATCH_KEYS,
+    ConsultationIn,
+    ConsultationOut,
+    ConsultationPatchIn,
+)
 from mesoclinic.core.errors import Invalid
 from mesoclinic.core.http import staff
 from mesoclinic.core.schemas import ErrorOut
+from mesoclinic.core.versions import etag, if_match_version
 from mesoclinic.plans import selectors as plan_selectors
 from mesoclinic.plans import services as plan_services
 from mesoclinic.plans.models import PlanEdit, StoredPlan
@@ -68,8 +77,58 @@ def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status
 @router.get(
     "/{consultation_id}", response={200: ConsultationOut, **_ERRORS}, summary="A consultation"
 )
-def consultation_get(request: HttpRequest, consultation_id: int) -> Consultation:
-    return selectors.consultation_get_for_user(staff(request), consultation_id)
+def consultation_get(
+    request: HttpRequest, consultation_id: int, response: HttpResponse
+) -> Consultation:
+    """``ETag`` carries the consultation's version."""
+    consultation = selectors.consultation_get_for_user(staff(request), consultation_id)
+    response["ETag"] = etag(consultation.version)
+    return consultation
+
+
+@router.patch(
+    "/{consultation_id}",
+    response={200: ConsultationOut, **_ERRORS},
+    summary="Change a draft consultation",
+)
+def consultation_update(
+    request: HttpRequest,
+    consultation_id: int,
+    payload: ConsultationPatchIn,
+    response: HttpResponse,
+) -> Any:
+    """Change the keys sent, keep the others; audited (UPDATE) with the names of changed fields.
+
+    Concurrent edits: send ``If-Match`` with the ``ETag`` of the copy the change was made on;
+    if the consultation changed since, nothing is saved and the answer is 409 with the current
+    ``ETag``. Without ``If-Match`` only the keys sent are written, onto the consultation as it
+    is at that moment: concurrent changes of different keys all stay, and of the same key the
+    later one wins. 422 for a completed consultation (it no longer changes).
+    """
+    user = staff(request)
+    expected = if_match_version(request)
+    sent = payload.model_dump(exclude_unset=True)
+    nulls = sorted(k for k, v in sent.items() if v is None and k not in NULLABLE_PATCH_KEYS)
+    if nulls:
+        raise Invalid({key: [f"{key}: give a value, got null"] for key in nulls})
+    held_at = sent.pop("held_at", None)
+    if held_at is not None and timezone.is_naive(held_at):
+        raise Invalid({"held_at": [f'held_at: give a UTC offset, got "{held_at.isoformat()}"']})
+    history = services.History(**sent)
+    try:
+        consultation = services.consultation_update(
+            by=user,
+            consultation_id=consultation_id,
+            held_at=held_at or timezone.now(),
+            history=history,
+            expected_version=expected,
+            only={*sent, *(["held_at"] if held_at is not None else [])},
+        )
+    except StaleConsultation as stale:
+        response["ETag"] = etag(stale.current.version)
+        return Status(409, {"error": stale.message, "fields": {}})
+    response["ETag"] = etag(consultation.version)
+    return consultation
 
 
 @router.post(
