@@ -30,7 +30,8 @@ from mesoclinic.core.schemas import ErrorOut
 from mesoclinic.core.versions import etag, if_match_version
 from mesoclinic.plans import selectors as plan_selectors
 from mesoclinic.plans import services as plan_services
-from mesoclinic.plans.models import PlanEdit, StoredPlan
+from mesoclinic.plans.errors import StalePlan
+from mesoclinic.plans.models import StoredPlan
 from mesoclinic.plans.schemas import PlanEditIn, PlanEditOut, PlanGenerateIn, StoredPlanOut
 
 router = Router(tags=["consultations"], auth=token_auth)
@@ -161,18 +162,32 @@ def plan_list(request: HttpRequest, consultation_id: int) -> list[StoredPlan]:
     response={201: PlanEditOut, **_ERRORS},
     summary="Change one value of a plan, with a reason",
 )
-def plan_edit(request: HttpRequest, plan_id: int, payload: PlanEditIn) -> Status[PlanEdit]:
+def plan_edit(
+    request: HttpRequest, plan_id: int, payload: PlanEditIn, response: HttpResponse
+) -> Any:
     """``path`` names one editable value (e.g. ``areas[0].points``); ``reason`` is required.
 
     The engine's original plan is kept; the edit records the old and the new value.
+
+    Concurrent edits: send ``If-Match`` with the plan's ``version`` (as listed, or the ``ETag``
+    of the previous edit's answer); if the plan was edited or signed since, nothing is saved and
+    the answer is 409 with the current ``ETag``. Without ``If-Match`` the one value sent is
+    changed on the plan as it is at that moment. The answer's ``ETag`` is the plan's new version.
     """
-    edit = plan_services.plan_edit(
-        by=staff(request),
-        plan_id=plan_id,
-        path=payload.path,
-        value=payload.value,
-        reason=payload.reason,
-    )
+    expected = if_match_version(request)
+    try:
+        edit = plan_services.plan_edit(
+            by=staff(request),
+            plan_id=plan_id,
+            path=payload.path,
+            value=payload.value,
+            reason=payload.reason,
+            expected_version=expected,
+        )
+    except StalePlan as stale:
+        response["ETag"] = etag(stale.current.version)
+        return Status(409, {"error": stale.message, "fields": {}})
+    response["ETag"] = etag(edit.plan.version)
     return Status(201, edit)
 
 
@@ -181,11 +196,12 @@ def plan_edit(request: HttpRequest, plan_id: int, payload: PlanEditIn) -> Status
     response={201: StoredPlanOut, **_ERRORS},
     summary="Sign a plan as its prescriber",
 )
-def plan_sign(request: HttpRequest, plan_id: int) -> Status[StoredPlan]:
+def plan_sign(request: HttpRequest, plan_id: int, response: HttpResponse) -> Status[StoredPlan]:
     """A prescriber signs a plan that awaits one (it contains prescription-only medicines).
 
     Records who, when and their registration number. 403: the caller is not a prescriber;
     422: the plan does not await a prescriber; 409: the patient is archived.
     """
     plan = plan_services.plan_sign(by=staff(request), plan_id=plan_id)
+    response["ETag"] = etag(plan.version)
     return Status(201, plan_selectors.plan_with_edits(plan))
