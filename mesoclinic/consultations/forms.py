@@ -95,6 +95,7 @@ class ConsultationForm(NamedErrorsMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.knowledge = knowledge
+        self.zone = zone
         held_at = self.fields["held_at"]
         assert isinstance(held_at, ClinicDateTimeField)  # noqa: S101 - declared above
         held_at.zone = zone

@@ -70,6 +70,9 @@ class Consultation(models.Model):
     )
     notes = models.TextField(blank=True, max_length=20_000)
     concerns = models.JSONField(default=list, blank=True)
+    # Optimistic locking: bumped by every change of the draft, checked in the UPDATE
+    # (consultations.services.consultation_update); the API's ETag and the edit form's field.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -43,6 +43,30 @@ class ConsultationIn(InputSchema):
     concerns: list[ConcernIn] = Field(default_factory=list)
 
 
+class ConsultationPatchIn(InputSchema):
+    """A change of a draft: only the keys sent are written; the others keep their values."""
+
+    held_at: dt.datetime | None = Field(default=None, description="With a UTC offset.")
+    conditions: list[str] | None = Field(default=None, description="Condition codes.")
+    medications: list[str] | None = Field(default=None, description="Medication codes.")
+    allergies: list[str] | None = Field(default=None, description="Substance codes.")
+    infection_zones: list[str] | None = Field(
+        default=None, description="Zone codes with an active skin infection."
+    )
+    pregnant: bool | None = None
+    breastfeeding: bool | None = None
+    childbearing_potential: bool | None = Field(default=None, description="null: not stated.")
+    weight_kg: Decimal | None = Field(default=None, description="1 to 400; null: not recorded.")
+    needle_fear: str | None = Field(default=None, description="none, mild or severe.")
+    fitzpatrick_type: str | None = Field(default=None, description='I to VI, or "".')
+    notes: str | None = Field(default=None, max_length=20_000)
+    concerns: list[ConcernIn] | None = None
+
+
+# Keys of ConsultationPatchIn that may be sent as null: the others need a value.
+NULLABLE_PATCH_KEYS = frozenset({"childbearing_potential", "weight_kg"})
+
+
 class ConsultationOut(Schema):
     id: int
     patient_id: int
@@ -65,3 +89,4 @@ class ConsultationOut(Schema):
     concerns: list[dict[str, Any]]
     created_at: dt.datetime
     updated_at: dt.datetime
+    version: int = Field(description="Bumped by every change; the ETag for If-Match.")

@@ -7,8 +7,10 @@ Access and audit happen in ``consultations.selectors`` (reads) and ``consultatio
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,12 +20,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mesoclinic.accounts.access import Capability
 from mesoclinic.audit.models import Action
 from mesoclinic.consultations import planning_adapter, selectors, services
+from mesoclinic.consultations.errors import StaleConsultation
 from mesoclinic.consultations.forms import ConsultationForm
 from mesoclinic.consultations.map_display import marked_zones, zone_map
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.core.errors import Invalid
 from mesoclinic.core.forms import add_invalid
 from mesoclinic.core.http import staff
+from mesoclinic.core.versions import posted_version
 from mesoclinic.patients.selectors import patient_get_for_user
 from mesoclinic.plans import selectors as plan_selectors
 from mesoclinic.plans.display import code_label, concern_names, zone_names
@@ -105,6 +109,10 @@ def consultation_edit(request: HttpRequest, patient_id: int, consultation_id: in
         return _to_detail(consultation)
     knowledge = planning_adapter.knowledge()
     zone = planning_adapter.clinic_zone(consultation.site)
+    conflicts: list[dict[str, str]] = []
+    # The version the page was filled from: an invalid POST keeps the one sent, so a change by
+    # someone else meanwhile is still caught when the user corrects and saves again.
+    version = posted_version(request) if request.method == "POST" else None
     if request.method == "POST":
         form = ConsultationForm(request.POST, knowledge=knowledge, zone=zone)
         if form.is_valid():
@@ -115,7 +123,14 @@ def consultation_edit(request: HttpRequest, patient_id: int, consultation_id: in
                     patient_id=patient_id,
                     held_at=form.cleaned_data["held_at"],
                     history=form.history(),
+                    expected_version=posted_version(request),
                 )
+            except StaleConsultation as stale:
+                # Their values beside the user's; the hidden field now carries the current
+                # version, so saving again (after checking) replaces theirs knowingly.
+                consultation, version = stale.current, stale.current.version
+                conflicts = _conflicts(form, stale.current)
+                form.add_error(None, stale.message)
             except Invalid as error:
                 add_invalid(form, error)
             else:
@@ -124,7 +139,44 @@ def consultation_edit(request: HttpRequest, patient_id: int, consultation_id: in
     else:
         initial = ConsultationForm.initial_for(consultation)
         form = ConsultationForm(initial=initial, knowledge=knowledge, zone=zone)
-    return _render_form(request, form, patient=consultation.patient, consultation=consultation)
+    return _render_form(
+        request,
+        form,
+        patient=consultation.patient,
+        consultation=consultation,
+        conflicts=conflicts,
+        version=consultation.version if version is None else version,
+    )
+
+
+def _conflicts(form: ConsultationForm, current: Consultation) -> list[dict[str, str]]:
+    """Each field where the stored consultation (theirs) differs from what the user sent."""
+    theirs = ConsultationForm(
+        initial=ConsultationForm.initial_for(current), knowledge=form.knowledge, zone=form.zone
+    )
+    rows = []
+    for name, field in form.fields.items():
+        stored = _shown(theirs[name], theirs[name].value())
+        typed = _shown(form[name], form.cleaned_data.get(name))
+        if stored != typed:
+            rows.append({"label": str(field.label), "theirs": stored, "yours": typed})
+    return rows
+
+
+def _shown(bound: BoundField, value: object) -> str:
+    """A form value as the page shows it: choice labels, lists joined, dates in the zone."""
+    field = bound.field
+    values = list(value) if isinstance(value, list | tuple) else [value]
+    if isinstance(field, forms.ChoiceField):
+        choices: list[tuple[object, object]] = list(getattr(field, "choices", []))
+        labels = {str(code): str(label) for code, label in choices}
+        return ", ".join(labels.get(str(v), str(v)) for v in values if v not in (None, ""))
+    if value is None or value == "":
+        return ""
+    prepared = field.prepare_value(value)
+    if isinstance(prepared, bool):
+        return "yes" if prepared else "no"
+    return str(prepared).strip()
 
 
 @login_required
@@ -190,7 +242,13 @@ def render_detail(
 
 
 def _render_form(
-    request: HttpRequest, form: ConsultationForm, *, patient: object, consultation: object
+    request: HttpRequest,
+    form: ConsultationForm,
+    *,
+    patient: object,
+    consultation: object,
+    conflicts: list[dict[str, str]] | None = None,
+    version: int | None = None,
 ) -> HttpResponse:
     marked: dict[str, list[str]] = {}
     for bound in form.concern_fields():
@@ -205,8 +263,10 @@ def _render_form(
             "patient": patient,
             "consultation": consultation,
             "map": zone_map(form.knowledge, mode="edit", marked=marked),
+            "conflicts": conflicts or [],
+            "version": version,
         },
-        status=422 if form.is_bound and form.errors else 200,
+        status=409 if conflicts else 422 if form.is_bound and form.errors else 200,
     )
 
 

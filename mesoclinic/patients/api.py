@@ -23,6 +23,7 @@ from mesoclinic.accounts.api_auth import token_auth
 from mesoclinic.core.errors import Invalid
 from mesoclinic.core.http import staff
 from mesoclinic.core.schemas import ErrorOut
+from mesoclinic.core.versions import etag, if_match_version
 from mesoclinic.patients.errors import PatientArchived, PossibleDuplicate, StaleRecord
 from mesoclinic.patients.forms import PatientCreateForm, PatientForm
 from mesoclinic.patients.models import Patient
@@ -156,7 +157,7 @@ def create_patient(request: HttpRequest) -> Status[dict[str, Any]]:
 def get_patient(request: HttpRequest, patient_id: int, response: HttpResponse) -> dict[str, Any]:
     """The patient's demographics; audited (VIEW). ``ETag`` carries the record's version."""
     patient = patient_get_for_user(staff(request), patient_id)
-    response["ETag"] = etag(patient)
+    response["ETag"] = etag(patient.version)
     return _out(patient)
 
 
@@ -196,9 +197,9 @@ def update_patient(request: HttpRequest, patient_id: int, response: HttpResponse
             only=set(body),
         )
     except (PatientArchived, StaleRecord) as refused:
-        response["ETag"] = etag(patient)
+        response["ETag"] = etag(patient.version)
         return Status(409, {"error": refused.message, "fields": {}})
-    response["ETag"] = etag(patient)
+    response["ETag"] = etag(patient.version)
     return _out(patient)
 
 
@@ -231,24 +232,6 @@ def restore_patient(request: HttpRequest, patient_id: int) -> dict[str, Any]:
 
 
 # --- parsing -------------------------------------------------------------------------------
-
-
-def etag(patient: Patient) -> str:
-    """The record's version as a strong entity tag: ``"7"``."""
-    return f'"{patient.version}"'
-
-
-def if_match_version(request: HttpRequest) -> int | None:
-    """The version named by ``If-Match`` (``"7"`` or ``W/"7"``), None when absent or ``*``."""
-    raw = request.headers.get("If-Match")
-    if raw is None or raw.strip() == "*":
-        return None
-    text = raw.strip().removeprefix("W/").strip('"')
-    if not (text.isascii() and text.isdigit() and len(text) <= 9):
-        raise Invalid(
-            {"If-Match": [f'If-Match: {raw[:40]!r} is not an ETag of this API, e.g. "3".']}
-        )
-    return int(text)
 
 
 def _body(request: HttpRequest, *, allowed: tuple[str, ...]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from mesoclinic.accounts.access import Capability, can
 from mesoclinic.core.errors import Invalid
 from mesoclinic.core.http import staff
 from mesoclinic.core.time import age_on, today_in
+from mesoclinic.core.versions import posted_version
 from mesoclinic.patients.errors import PatientArchived, PossibleDuplicate, StaleRecord
 from mesoclinic.patients.forms import PatientCreateForm, PatientForm
 from mesoclinic.patients.models import Patient
@@ -177,7 +178,7 @@ def patient_edit_view(request: HttpRequest, patient_id: int) -> HttpResponse:
                     actor=user,
                     patient=patient,
                     details=form.details(),
-                    expected_version=_posted_version(request),
+                    expected_version=posted_version(request),
                 )
             except StaleRecord as stale:
                 # Their values beside the user's; the hidden field now carries the current
@@ -210,12 +211,6 @@ def patient_edit_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         },
         status=409 if conflicts else 200,
     )
-
-
-def _posted_version(request: HttpRequest) -> int | None:
-    """The record version the form was filled from (its hidden field); None if not sent."""
-    raw = request.POST.get("version", "").strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
 
 
 def _conflicts(form: PatientForm, current: Patient) -> list[dict[str, str]]:

@@ -52,6 +52,9 @@ class StoredPlan(models.Model):
     )
     signed_at = models.DateTimeField(null=True, blank=True)
     signer_registration = models.CharField(max_length=40, blank=True)
+    # Optimistic locking: bumped by every edit and signature, checked in the UPDATE of an edit
+    # (plans.services.plan_edit); the API's ETag and the edit form's hidden field.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         # The table keeps the name it had when plans lived in the consultations app: moving the

@@ -340,6 +340,9 @@ class StoredPlanOut(Schema):
     signed_by_id: int | None
     signed_at: dt.datetime | None
     signer_registration: str = Field(description="The prescriber's registration number.")
+    version: int = Field(
+        description="Bumped by every edit and signature; the ETag for an edit's If-Match."
+    )
     edits: list[PlanEditOut]
 
     @staticmethod

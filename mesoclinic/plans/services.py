@@ -14,6 +14,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from mesoclinic.audit.models import Action
@@ -24,6 +25,7 @@ from mesoclinic.consultations.services import consultation_require_draft
 from mesoclinic.core.errors import Forbidden, Invalid
 from mesoclinic.planning.errors import PlanningError
 from mesoclinic.plans.edits import EditError, apply_edit, show
+from mesoclinic.plans.errors import StalePlan
 from mesoclinic.plans.models import PlanEdit, PlanStatus, StoredPlan
 from mesoclinic.plans.prescribing import prescription_only_substances
 from mesoclinic.plans.selectors import plan_get_for_write
@@ -117,6 +119,7 @@ def plan_edit(
     path: str,
     value: object,
     reason: str,
+    expected_version: int | None = None,
 ) -> PlanEdit:
     """Change one value of the plan's ``current`` document, recording old, new and why.
 
@@ -126,6 +129,11 @@ def plan_edit(
     once both apply (PostgreSQL ``FOR UPDATE``; SQLite serialises writers at BEGIN). Fetched
     through ``plan_get_for_write`` first (``consultation_id`` and ``patient_id``, when given,
     must be the plan's).
+
+    Optimistic locking (decision 0031): with ``expected_version`` (the form's hidden field, the
+    API's If-Match) a plan edited or signed since raises ``StalePlan`` (audited) and saves
+    nothing; the version is checked in the UPDATE. Without it the edit applies to the plan as
+    it is, one path at a time, as before.
     """
     plan = plan_get_for_write(by, plan_id, consultation_id=consultation_id, patient_id=patient_id)
     # The write in one transaction; the access check before it, so a refusal's audit row stays.
@@ -134,52 +142,75 @@ def plan_edit(
             StoredPlan.objects.select_for_update().select_related("consultation").get(pk=plan.pk)
         )
         consultation_require_draft(locked.consultation)
-        errors: dict[str, list[str]] = {}
-        reason_text = reason.strip() if isinstance(reason, str) else ""
-        if not reason_text:
-            errors["reason"] = [f"reason: an edit needs a reason, got {show(reason)}"]
-        elif len(reason_text) > MAX_REASON:
-            errors["reason"] = [
-                f"reason: at most {MAX_REASON} characters, got {len(reason_text)} characters"
-            ]
-        try:
-            updated, old_value, new_value = apply_edit(locked.current, path, value)
-        except EditError as error:
-            errors.setdefault(error.field, []).append(f"{error.field}: {error.message}")
-        if errors:
-            raise Invalid(errors)
-        locked.current = updated
-        # A signature covers the plan as the prescriber read it: a change needs a new one.
-        unsigned_from = locked.signed_by_id if locked.status == PlanStatus.SIGNED else None
-        locked.status = _unsigned_status(updated)
-        locked.signed_by, locked.signed_at, locked.signer_registration = None, None, ""
-        locked.save(
-            update_fields=["current", "status", "signed_by", "signed_at", "signer_registration"]
-        )
-        edit = PlanEdit(
-            plan=locked,
-            path=path,
-            old_value=old_value,
-            new_value=new_value,
-            reason=reason_text,
-            edited_by=by,
-        )
-        edit.full_clean()
-        edit.save()
-        audit_record(
-            action=Action.UPDATE,
-            object_type="plan",
-            object_id=locked.pk,
-            patient_id=locked.consultation.patient_id,
-            site_id=locked.consultation.site_id,
-            detail={
-                "edit_id": edit.pk,
-                "path": path,
-                "status": locked.status,
-                **({"signature_cleared_of": unsigned_from} if unsigned_from else {}),
-            },
-        )
-        return edit
+        if expected_version is not None and locked.version != expected_version:
+            stale = StalePlan(locked, expected=expected_version)
+        else:
+            return _apply_edit(by, locked, path, value, reason)
+    # Outside the transaction, so the refusal's audit row cannot be rolled back with it.
+    audit_denied(
+        reason="stale_version",
+        object_type="plan",
+        object_id=locked.pk,
+        patient_id=locked.consultation.patient_id,
+        action=Action.UPDATE,
+    )
+    raise stale
+
+
+def _apply_edit(by: User, locked: StoredPlan, path: str, value: object, reason: str) -> PlanEdit:
+    """The edit on the locked plan row: checked, stored, the version bumped, audited."""
+    errors: dict[str, list[str]] = {}
+    reason_text = reason.strip() if isinstance(reason, str) else ""
+    if not reason_text:
+        errors["reason"] = [f"reason: an edit needs a reason, got {show(reason)}"]
+    elif len(reason_text) > MAX_REASON:
+        errors["reason"] = [
+            f"reason: at most {MAX_REASON} characters, got {len(reason_text)} characters"
+        ]
+    try:
+        updated, old_value, new_value = apply_edit(locked.current, path, value)
+    except EditError as error:
+        errors.setdefault(error.field, []).append(f"{error.field}: {error.message}")
+    if errors:
+        raise Invalid(errors)
+    locked.current = updated
+    # A signature covers the plan as the prescriber read it: a change needs a new one.
+    unsigned_from = locked.signed_by_id if locked.status == PlanStatus.SIGNED else None
+    locked.status = _unsigned_status(updated)
+    locked.signed_by, locked.signed_at, locked.signer_registration = None, None, ""
+    bumped = StoredPlan.objects.filter(pk=locked.pk, version=locked.version).update(
+        version=F("version") + 1
+    )
+    if bumped != 1:  # pragma: no cover - the row is locked by now; defence in depth
+        raise StalePlan(locked, expected=locked.version)
+    locked.version += 1
+    locked.save(
+        update_fields=["current", "status", "signed_by", "signed_at", "signer_registration"]
+    )
+    edit = PlanEdit(
+        plan=locked,
+        path=path,
+        old_value=old_value,
+        new_value=new_value,
+        reason=reason_text,
+        edited_by=by,
+    )
+    edit.full_clean()
+    edit.save()
+    audit_record(
+        action=Action.UPDATE,
+        object_type="plan",
+        object_id=locked.pk,
+        patient_id=locked.consultation.patient_id,
+        site_id=locked.consultation.site_id,
+        detail={
+            "edit_id": edit.pk,
+            "path": path,
+            "status": locked.status,
+            **({"signature_cleared_of": unsigned_from} if unsigned_from else {}),
+        },
+    )
+    return edit
 
 
 def plan_sign(
@@ -227,7 +258,10 @@ def plan_sign(
         locked.signed_at = timezone.now()
         locked.signer_registration = by.registration_number.strip()
         locked.full_clean()
-        locked.save(update_fields=["status", "signed_by", "signed_at", "signer_registration"])
+        locked.version += 1
+        locked.save(
+            update_fields=["status", "signed_by", "signed_at", "signer_registration", "version"]
+        )
         audit_record(
             action=Action.SIGN,
             object_type="plan",

@@ -22,9 +22,12 @@ from mesoclinic.consultations.views import render_detail
 from mesoclinic.core.errors import Invalid
 from mesoclinic.core.forms import add_invalid
 from mesoclinic.core.http import staff
+from mesoclinic.core.versions import posted_version
 from mesoclinic.planning.knowledge_model import Knowledge
 from mesoclinic.plans import selectors, services
 from mesoclinic.plans.display import path_label, plan_display, show_value
+from mesoclinic.plans.edits import EditError, current_value
+from mesoclinic.plans.errors import StalePlan
 from mesoclinic.plans.forms import PlanEditForm, PlanGenerateForm
 from mesoclinic.plans.models import StoredPlan
 from mesoclinic.plans.prescribing import prescription_only_substances
@@ -88,6 +91,10 @@ def plan_edit(
     if not plan.consultation.is_draft:
         messages.error(request, "This consultation is completed: its plans can no longer change.")
         return redirect(_plan_url("plans:detail", plan))
+    conflict: dict[str, str] | None = None
+    # The version the page was filled from: an invalid POST keeps the one sent, so a change by
+    # someone else meanwhile is still caught when the user corrects and saves again.
+    version = posted_version(request) if request.method == "POST" else None
     if request.method == "POST":
         form = PlanEditForm(request.POST, plan=plan.current, knowledge=knowledge)
         if form.is_valid():
@@ -100,7 +107,14 @@ def plan_edit(
                     path=form.cleaned_data["path"],
                     value=form.cleaned_data["typed_value"],
                     reason=form.cleaned_data["reason"],
+                    expected_version=version,
                 )
+            except StalePlan as stale:
+                # The value stored now beside the one typed; the hidden field carries the
+                # current version, so saving again (after checking) applies it knowingly.
+                plan, version = stale.current, stale.current.version
+                conflict = _conflict(form, stale.current, knowledge)
+                form.add_error(None, stale.message)
             except Invalid as error:
                 form.add_plan_errors(error)
             else:
@@ -112,12 +126,28 @@ def plan_edit(
         )
     context = _plan_context(plan)
     context["form"] = form
+    context["conflict"] = conflict
+    context["version"] = plan.version if version is None else version
     return render(
         request,
         "plans/plan_edit.html",
         context,
-        status=422 if form.is_bound and form.errors else 200,
+        status=409 if conflict else 422 if form.is_bound and form.errors else 200,
     )
+
+
+def _conflict(form: PlanEditForm, current: StoredPlan, knowledge: Knowledge) -> dict[str, str]:
+    """The value edited: its label, the value stored now (theirs) and the one typed (yours)."""
+    path = form.cleaned_data["path"]
+    try:
+        theirs = show_value(current_value(current.current, path))
+    except EditError:
+        theirs = "(no longer in the plan)"
+    return {
+        "label": path_label(current.current, path, knowledge),
+        "theirs": theirs,
+        "yours": form.cleaned_data["value"],
+    }
 
 
 @login_required

@@ -45,6 +45,7 @@ ENDPOINTS = [
     Endpoint("list", "get", False, "delete", 200),
     Endpoint("create", "post", True, "put", 201),
     Endpoint("get", "get", False, "post", 200),
+    Endpoint("update", "patch", True, "put", 200),
     Endpoint("generate", "post", True, "delete", 201),
     Endpoint("plans", "get", False, "delete", 200),
     Endpoint("edit", "post", True, "get", 201),
@@ -57,6 +58,7 @@ def _call(client: Client, endpoint: Endpoint, plan: StoredPlan, method: str | No
         "list": (f"{API}?patient_id={consultation.patient_id}", None),
         "create": (API, {"patient_id": consultation.patient_id, "concerns": CONCERNS}),
         "get": (f"{API}/{consultation.pk}", None),
+        "update": (f"{API}/{consultation.pk}", {"notes": "Calm."}),
         "generate": (f"{API}/{consultation.pk}/plans", {}),
         "plans": (f"{API}/{consultation.pk}/plans", None),
         "edit": (

@@ -218,6 +218,7 @@ NOT_IN_MATRIX = {
     "api-1:create_patient": "write: patients API tests",
     "api-1:update_patient": "write: patients API tests",
     "api-1:consultation_create": "write: consultations API tests",
+    "api-1:consultation_update": "write: consultations API tests",
     "api-1:plan_generate": "write: consultations API tests",
     "api-1:plan_edit": "write: consultations API tests",
     "api-1:publish_template": "write: consent API tests",
