@@ -76,3 +76,26 @@ class JsonFormatter(_JsonFormatter):
                 ["Traceback (most recent call last):\n", *frames, f"{exc_type.__qualname__}\n"]
             )
         return super().formatException(ei)
+
+
+class PlainFormatter(logging.Formatter):
+    """A line for a developer's terminal: the access fields written out after the message.
+
+    The JSON formatter carries ``method``, ``path``, ``status`` and ``duration_ms`` as fields; a
+    plain line would otherwise say only "request".
+    """
+
+    ACCESS_FIELDS = ("method", "path", "status", "duration_ms")
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        present = [f for f in self.ACCESS_FIELDS if hasattr(record, f)]
+        if not present:
+            return line
+        values = {f: getattr(record, f) for f in present}
+        if "duration_ms" in values:
+            values["duration_ms"] = f"{values['duration_ms']} ms"
+        return f"{line} " + " ".join(str(values[f]) for f in present)

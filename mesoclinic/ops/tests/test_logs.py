@@ -12,7 +12,7 @@ from django.db import IntegrityError
 from django.test import Client
 
 from mesoclinic.accounts.models import User
-from mesoclinic.ops.logs import JsonFormatter, request_id, sane_request_id
+from mesoclinic.ops.logs import JsonFormatter, PlainFormatter, request_id, sane_request_id
 from mesoclinic.patients.models import Patient
 
 
@@ -107,3 +107,20 @@ def test_a_database_error_is_logged_without_its_message() -> None:
     assert "alice.anderson" not in stream.getvalue()
     assert record["exc_info"].rstrip().endswith("IntegrityError")
     assert "test_a_database_error_is_logged_without_its_message" in record["exc_info"]
+
+
+def test_the_plain_format_writes_the_access_fields_out() -> None:
+    record = logging.LogRecord("mesoclinic.access", logging.INFO, __file__, 1, "request", (), None)
+    for name, value in {"method": "GET", "path": "/patients/", "status": 200}.items():
+        setattr(record, name, value)
+    record.duration_ms = 4.2
+
+    line = PlainFormatter().format(record)
+
+    assert line.endswith("INFO mesoclinic.access: request GET /patients/ 200 4.2 ms")
+
+
+def test_the_plain_format_leaves_other_lines_as_they_are() -> None:
+    record = logging.LogRecord("mesoclinic", logging.WARNING, __file__, 1, "disk full", (), None)
+
+    assert PlainFormatter().format(record).endswith("WARNING mesoclinic: disk full")
