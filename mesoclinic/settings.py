@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "mesoclinic.consent",
     "mesoclinic.photos",
     "mesoclinic.plans",
+    "mesoclinic.scheduling",
     "mesoclinic.ops",
     # Last: the demo clinic stands on every other app.
     "mesoclinic.demo",

@@ -33,10 +33,15 @@ class Capability(StrEnum):
     UPLOAD_PHOTOS = "upload_photos"
     VIEW_AUDIT = "view_audit"
     MANAGE_STAFF = "manage_staff"
+    BOOK = "book_appointments"  # the diary: availability, booking, rescheduling, cancelling
+    MANAGE_SCHEDULE = "manage_schedule"  # rooms, services, working hours, exceptions
+    OVERBOOK = "overbook"  # book over another appointment on purpose, with a reason
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.RECEPTIONIST: frozenset({Capability.VIEW_PATIENT, Capability.EDIT_PATIENT}),
+    Role.RECEPTIONIST: frozenset(
+        {Capability.VIEW_PATIENT, Capability.EDIT_PATIENT, Capability.BOOK}
+    ),
     Role.PRACTITIONER: frozenset(
         {
             Capability.VIEW_PATIENT,
@@ -46,6 +51,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.TAKE_CONSENT,
             Capability.VIEW_PHOTOS,
             Capability.UPLOAD_PHOTOS,
+            Capability.BOOK,
         }
     ),
     # Managers oversee: they read clinical records and audit, and do not write clinical notes.
@@ -57,6 +63,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_PHOTOS,
             Capability.VIEW_AUDIT,
             Capability.MANAGE_STAFF,
+            Capability.BOOK,
+            Capability.MANAGE_SCHEDULE,
+            Capability.OVERBOOK,
         }
     ),
 }
