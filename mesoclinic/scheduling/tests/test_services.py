@@ -26,7 +26,9 @@ from mesoclinic.scheduling.tests.conftest import MONDAY, at
 pytestmark = pytest.mark.usefixtures("diary")
 
 
-def book(actor: User, patient: Patient, practitioner: User, start: dt.datetime, **kw: object):
+def book(
+    actor: User, patient: Patient, practitioner: User, start: dt.datetime, **kw: object
+) -> Appointment:
     with acting_as(actor):
         return appointment_book(
             actor=actor,
@@ -70,8 +72,8 @@ def test_it_refuses_the_practitioner_twice_naming_what_is_taken(
 def test_it_refuses_the_patient_with_two_practitioners_at_once(
     receptionist_a: User, patient_a: Patient, practitioner_a: User, site_a: Site
 ) -> None:
-    from mesoclinic.conftest import _staff
     from mesoclinic.accounts.models import Role
+    from mesoclinic.conftest import _staff
     from mesoclinic.scheduling.tests.conftest import give_hours
 
     second = _staff("nina_nurse", Role.PRACTITIONER, site_a)
