@@ -236,6 +236,10 @@ def _databases() -> dict[str, dict[str, Any]]:
                     "PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;"
                 ),
             },
+            # Tests use a file too, not Django's shared in-memory database: in that one a
+            # second writer fails at once ("database table is locked") instead of waiting its
+            # turn as it does in production, so concurrent tests would measure the wrong thing.
+            "TEST": {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 
