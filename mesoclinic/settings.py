@@ -194,6 +194,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "mesoclinic" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # The form kit's filters (error_summary) in every template, no {% load %} needed.
+            "builtins": ["mesoclinic.core.templatetags.form_kit"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -33,6 +33,7 @@ class Capability(StrEnum):
     UPLOAD_PHOTOS = "upload_photos"
     VIEW_AUDIT = "view_audit"
     MANAGE_STAFF = "manage_staff"
+    PUBLISH_CONSENT = "publish_consent"  # the wording patients sign
     BOOK = "book_appointments"  # the diary: availability, booking, rescheduling, cancelling
     MANAGE_SCHEDULE = "manage_schedule"  # rooms, services, working hours, exceptions
     OVERBOOK = "overbook"  # book over another appointment on purpose, with a reason
@@ -63,6 +64,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_PHOTOS,
             Capability.VIEW_AUDIT,
             Capability.MANAGE_STAFF,
+            # The clinic answers for what its patients agree to: managers publish the text.
+            Capability.PUBLISH_CONSENT,
             Capability.BOOK,
             Capability.MANAGE_SCHEDULE,
             Capability.OVERBOOK,

@@ -25,6 +25,8 @@ from mesoclinic.accounts.models import User
 from mesoclinic.accounts.token_services import api_token_use
 from mesoclinic.audit import context as audit_context
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 def audit_actor_set(request: HttpRequest, actor: User) -> None:
     """Make ``actor`` the actor of every audit event written for the rest of ``request``.
@@ -49,7 +51,7 @@ class TokenAuth(HttpBearer):
     """``Authorization: Bearer <token>``: the token's owner, if active and not revoked."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = api_token_use(raw=token)
+        user = api_token_use(raw=token, write=request.method not in SAFE_METHODS)
         if user is not None:
             audit_actor_set(request, user)
         return user

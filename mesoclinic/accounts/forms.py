@@ -13,8 +13,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
 from django.forms.utils import ErrorDict, ErrorList
 
-from mesoclinic.accounts.models import Role, Site
-from mesoclinic.core.errors import Invalid
+from mesoclinic.accounts.models import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, Role, Site
 
 _CODE = re.compile(r"\d{6}")
 
@@ -38,13 +37,6 @@ class LabelledErrorsMixin:
             self._errors[name] = self.error_class(  # type: ignore[index]
                 [str(e) if str(e).startswith(prefix) else prefix + str(e) for e in errors]
             )
-
-
-def add_invalid(form: forms.Form, error: Invalid) -> None:
-    """Show a service's ``Invalid`` on ``form``: each message under its field, or at the top."""
-    for field, problems in error.errors.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
 
 
 def _name_fields_in_messages(form: forms.Form) -> None:
@@ -110,6 +102,28 @@ class TokenForm(LabelledErrorsMixin, forms.Form):
             "max_length": "Name: use at most %(limit_value)d characters (it has %(show_value)d).",
         },
     )
+    days = forms.IntegerField(
+        label="Expires after (days)",
+        initial=TOKEN_DEFAULT_DAYS,
+        min_value=1,
+        max_value=TOKEN_MAX_DAYS,
+        required=False,
+        help_text=f"From 1 to {TOKEN_MAX_DAYS}; {TOKEN_DEFAULT_DAYS} if left empty.",
+        error_messages={
+            "invalid": "Expires after: give a whole number of days.",
+            "min_value": "Expires after: at least %(limit_value)s day.",
+            "max_value": "Expires after: at most %(limit_value)s days.",
+        },
+    )
+    read_only = forms.BooleanField(
+        label="Read only",
+        required=False,
+        help_text="The program may read but never change anything.",
+    )
+
+    def clean_days(self) -> int:
+        days: int | None = self.cleaned_data["days"]
+        return TOKEN_DEFAULT_DAYS if days is None else days
 
 
 class StaffForm(LabelledErrorsMixin, forms.Form):

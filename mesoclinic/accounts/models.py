@@ -5,6 +5,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
@@ -12,13 +16,17 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from mesoclinic.core.time import validate_time_zone
+
 
 class Site(models.Model):
     """One clinic location. Patients belong to one site; staff may work at several."""
 
     name = models.CharField(max_length=120, unique=True)
     code = models.SlugField(max_length=40, unique=True)
-    time_zone = models.CharField(max_length=64, default="Europe/London")
+    time_zone = models.CharField(
+        max_length=64, default="Europe/London", validators=[validate_time_zone]
+    )
     address = models.TextField(blank=True)
 
     class Meta:
@@ -26,6 +34,19 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The site's time zone, for dates and times shown or typed at this clinic.
+
+        ``time_zone`` is validated whenever a site is saved through ``full_clean`` (services
+        and the admin); a row written before that check, with a name that is no zone, falls
+        back to the deployment's zone rather than failing every page of the site.
+        """
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 class Role(models.TextChoices):
@@ -68,6 +89,13 @@ class User(AbstractUser):
 
 
 TOKEN_PREFIX_LENGTH = 8
+# A token lives 90 days unless its owner chooses fewer: a forgotten token stops working.
+TOKEN_DEFAULT_DAYS = 90
+TOKEN_MAX_DAYS = 365
+
+
+def token_default_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=TOKEN_DEFAULT_DAYS)
 
 
 class ApiToken(models.Model):
@@ -85,6 +113,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=token_default_expiry)
+    read_only = models.BooleanField(
+        default=False, help_text="Only reads (GET, HEAD): every write is refused with 403."
+    )
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -109,6 +141,11 @@ class ApiToken(models.Model):
                 name="accounts_apitoken_revoked_after_created",
                 condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=F("created_at")),
                 violation_error_message="A token cannot be revoked before it was made.",
+            ),
+            models.CheckConstraint(
+                name="accounts_apitoken_expires_after_created",
+                condition=Q(expires_at__gt=F("created_at")),
+                violation_error_message="A token must expire after it was made.",
             ),
         )
 

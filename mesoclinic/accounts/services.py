@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import
 from mesoclinic.accounts.access import Capability, require, require_within_reach, site_ids
 from mesoclinic.accounts.models import ApiToken, Role, Site, User
 from mesoclinic.accounts.selectors import STAFF
+from mesoclinic.accounts.token_services import api_tokens_revoke_all
 from mesoclinic.audit.context import acting_as, current
 from mesoclinic.audit.models import Action, Outcome
 from mesoclinic.audit.services import audit_record
@@ -284,15 +285,18 @@ def staff_mfa_reset(*, staff: User, by: User) -> int:
 def staff_password_set(*, staff: User, password: str) -> None:
     """Set ``staff``'s own new password (already validated by the caller's form).
 
-    Django ends the member's other sessions: each holds a hash of the old password.
+    Django ends the member's other sessions: each holds a hash of the old password. Their API
+    tokens are revoked too: a password changed because it leaked must not leave a token made
+    with it working.
     """
     staff.set_password(password)
     staff.save(update_fields=["password"])
+    tokens = api_tokens_revoke_all(user=staff, reason="password_changed")
     audit_record(
         action=Action.UPDATE,
         object_type=STAFF,
         object_id=staff.pk,
-        detail={"change": "password_changed"},
+        detail={"change": "password_changed", "tokens_revoked": tokens},
     )
 
 

@@ -19,10 +19,17 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from mesoclinic.accounts.models import TOKEN_PREFIX_LENGTH, ApiToken, User
+from mesoclinic.accounts.models import (
+    TOKEN_DEFAULT_DAYS,
+    TOKEN_MAX_DAYS,
+    TOKEN_PREFIX_LENGTH,
+    ApiToken,
+    User,
+)
+from mesoclinic.audit.context import acting_as, current
 from mesoclinic.audit.models import Action, Outcome
 from mesoclinic.audit.services import audit_record
-from mesoclinic.core.errors import Invalid
+from mesoclinic.core.errors import Forbidden, Invalid
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +47,17 @@ def token_hash(raw: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, user: User, name: str, days: int = TOKEN_DEFAULT_DAYS, read_only: bool = False
+) -> tuple[ApiToken, str]:
     """Make a token for ``user``; return the row and the token, which only this call sees.
 
-    Raises ``Invalid`` for an empty or over-long name. Cost: one or two queries and an INSERT,
-    plus one audit event.
+    It expires after ``days`` (1 to ``TOKEN_MAX_DAYS``); a ``read_only`` one may only read.
+    Raises ``Invalid`` for an empty or over-long name or a lifetime out of range. Cost: one or
+    two queries and an INSERT, plus one audit event.
     """
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise Invalid({"days": [f"Days: {days} is out of range; use 1 to {TOKEN_MAX_DAYS}."]})
     name = name.strip()
     if not name:
         raise Invalid({"name": ["Name: it is empty; say what the token is for, e.g. “Reports”."]})
@@ -57,8 +69,15 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     raw = secrets.token_urlsafe(32)
     while ApiToken.objects.filter(prefix=raw[:TOKEN_PREFIX_LENGTH]).exists():
         raw = secrets.token_urlsafe(32)
+    now = timezone.now()
     token = ApiToken(
-        user=user, name=name, prefix=raw[:TOKEN_PREFIX_LENGTH], secret_hash=token_hash(raw)
+        user=user,
+        name=name,
+        prefix=raw[:TOKEN_PREFIX_LENGTH],
+        secret_hash=token_hash(raw),
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days),
+        read_only=read_only,
     )
     token.full_clean()
     token.save()
@@ -66,9 +85,32 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
         action=Action.CREATE,
         object_type=OBJECT_TYPE,
         object_id=token.pk,
-        detail={"name": token.name, "prefix": token.prefix, "user": user.username},
+        detail={
+            "name": token.name,
+            "prefix": token.prefix,
+            "user": user.username,
+            "days": days,
+            "read_only": read_only,
+        },
     )
     return token, raw
+
+
+def api_tokens_revoke_all(*, user: User, reason: str) -> int:
+    """Revoke every live token of ``user`` (their password changed, or they left); audited.
+
+    Call inside the caller's transaction. Returns how many were revoked.
+    """
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if revoked:
+        audit_record(
+            action=Action.UPDATE,
+            object_type=OBJECT_TYPE,
+            detail={"change": "revoked_all", "reason": reason, "count": revoked},
+        )
+    return revoked
 
 
 @transaction.atomic
@@ -87,8 +129,11 @@ def api_token_revoke(*, token: ApiToken) -> None:
     )
 
 
-def api_token_use(*, raw: str) -> User | None:
-    """The active user whose unrevoked token ``raw`` is, or ``None``.
+def api_token_use(*, raw: str, write: bool = False) -> User | None:
+    """The active user whose unrevoked, unexpired token ``raw`` is, or ``None``.
+
+    ``write`` says the request would change something: a read-only token is then refused
+    with ``Forbidden`` (audited), which the API answers with 403.
 
     Cost: one SELECT (by the unique prefix, with the user joined); an UPDATE of
     ``last_used_at`` at most once a minute per token. The hashes are compared in constant
@@ -106,6 +151,8 @@ def api_token_use(*, raw: str) -> User | None:
         reason = "wrong_secret"
     elif token.revoked_at is not None:
         reason = "revoked"
+    elif token.expires_at <= timezone.now():
+        reason = "expired"
     elif not token.user.is_active:
         reason = "inactive_user"
     if reason is not None:
@@ -117,6 +164,16 @@ def api_token_use(*, raw: str) -> User | None:
             detail={"reason": reason, "prefix": token.prefix},
         )
         return None
+    if write and token.read_only:
+        with acting_as(token.user, ip=current().ip, path=current().path):
+            audit_record(
+                action=Action.LOGIN_FAILED,
+                object_type=OBJECT_TYPE,
+                object_id=token.pk,
+                outcome=Outcome.DENIED,
+                detail={"reason": "read_only", "prefix": token.prefix},
+            )
+        raise Forbidden("This API token is read-only: it cannot change anything.")
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         # Conditional, so that concurrent requests write at most once between them.

@@ -4,7 +4,7 @@ The triggers are (re)created after every ``migrate`` (and every test flush) by a
 ``post_migrate`` handler (``AuditConfig.ready``), not only by a migration: on SQLite a later
 migration that alters the table rebuilds it (create a copy, move the rows, drop the old one),
 and the old table's triggers go with it. Re-creating them at the end of every migrate makes
-that impossible to forget. See docs/decisions/0023-audit-guards-in-the-database.md.
+that impossible to forget. See docs/decisions/0030-audit-guards-in-the-database.md.
 
 A row may be deleted only once it is older than ``AUDIT_RETENTION_DAYS``: the retention purge
 (``audit_purge``) is then the only DELETE that can succeed.

@@ -10,41 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
 
 from mesoclinic.consent.models import SignatureMethod, Treatment
-from mesoclinic.core.errors import Invalid
 
 
-def error_summary(form: forms.Form, anchors: dict[str, str] | None = None) -> list[tuple[str, str]]:
-    """(anchor, message) pairs for the error summary at the top of a page, in field order.
-
-    Each links to its field's input (``#id_<field>``) unless ``anchors`` names another element
-    (a hidden field's visible counterpart); form-wide errors link to the form itself.
-    """
-    anchors = anchors or {}
-    items: list[tuple[str, str]] = []
-    for field, errors in form.errors.items():
-        if field == NON_FIELD_ERRORS:
-            anchor = anchors.get(field, "form")
-        else:
-            anchor = anchors.get(field, f"id_{field}")
-        items.extend((anchor, str(message)) for message in errors)
-    return items
-
-
-class ServiceErrorsMixin:
-    """Attach a service's ``Invalid`` errors to the form's fields (unknown keys: form-wide)."""
-
-    def add_service_errors(self, invalid: Invalid) -> None:
-        form: forms.Form = self  # type: ignore[assignment]
-        for field, messages in invalid.errors.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-
-
-class SignConsentForm(ServiceErrorsMixin, forms.Form):
+class SignConsentForm(forms.Form):
     template_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     signed_name = forms.CharField(
         label="Patient's full name",
@@ -80,7 +50,7 @@ class SignConsentForm(ServiceErrorsMixin, forms.Form):
         )
 
 
-class PhotoConsentForm(ServiceErrorsMixin, forms.Form):
+class PhotoConsentForm(forms.Form):
     clinical_record = forms.BooleanField(
         label="Clinical record: photos are taken and kept in the patient's record.",
         required=False,
@@ -95,7 +65,7 @@ class PhotoConsentForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class PublishTemplateForm(ServiceErrorsMixin, forms.Form):
+class PublishTemplateForm(forms.Form):
     treatment = forms.ChoiceField(label="Treatment", choices=Treatment.choices)
     title = forms.CharField(label="Title", required=False)
     body = forms.CharField(

@@ -31,7 +31,7 @@ from mesoclinic.consent.models import (
 )
 from mesoclinic.consent.selectors import photo_consent_current
 from mesoclinic.consent.signature import SignatureRejected, signature_png
-from mesoclinic.core.errors import Invalid, NotFound
+from mesoclinic.core.errors import Invalid, NotFound, invalid_from
 from mesoclinic.patients.selectors import patient_get_for_user, patient_get_for_write
 
 if TYPE_CHECKING:
@@ -49,20 +49,16 @@ def _shown(value: object, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
-def _invalid_from(error: ValidationError) -> Invalid:
-    """``full_clean``'s errors as ``Invalid``: a backstop behind the services' own checks."""
-    return Invalid({field: list(messages) for field, messages in error.message_dict.items()})
-
-
 def consent_template_publish(*, by: User, treatment: str, title: str, body: str) -> ConsentTemplate:
     """Publish the next version of ``treatment``'s consent and make it the current one.
 
     Earlier versions stay unchanged (records that were signed against them keep pointing at
     exactly what the patient read); only their ``is_current`` flag is cleared. Needs
-    ``TAKE_CONSENT``: the clinicians who explain and take consent own its wording.
+    ``PUBLISH_CONSENT`` (managers): the clinic answers for the wording its patients sign, so a
+    practitioner cannot change it for everyone; practitioners take consent.
     Cost: one locking read of the treatment's versions, one UPDATE, one INSERT, one audit row.
     """
-    require(by, Capability.TAKE_CONSENT, what="consent_template")
+    require(by, Capability.PUBLISH_CONSENT, what="consent_template")
     title = title.strip()
     # Browsers send a textarea's line breaks as CRLF; the text is stored with plain newlines,
     # so the same wording from the page and from the API is the same text.
@@ -116,7 +112,7 @@ def _publish(*, by: User, treatment: str, title: str, body: str) -> ConsentTempl
         with transaction.atomic():
             template.save()
     except ValidationError as error:
-        raise _invalid_from(error) from None
+        raise invalid_from(error) from None
     except IntegrityError:
         # Two versions published at the same instant: the unique constraints let one through.
         raise Invalid(
@@ -234,7 +230,7 @@ def consent_record_sign(
         if record.signature:
             record.signature.storage.delete(record.signature.name)
         if isinstance(error, ValidationError):
-            raise _invalid_from(error) from None
+            raise invalid_from(error) from None
         raise
     return record
 
@@ -282,7 +278,7 @@ def _record_photo_consent(
     try:
         consent.full_clean()
     except ValidationError as error:
-        raise _invalid_from(error) from None
+        raise invalid_from(error) from None
     consent.save()
     dropped = [
         field

@@ -1,7 +1,7 @@
 """Consent template pages: every version of every treatment's consent, and publishing.
 
 Templates are clinic-wide text, not patient data. Reading them needs ``VIEW_CLINICAL``;
-publishing needs ``TAKE_CONSENT`` (see ``consent_template_publish`` for why).
+publishing needs ``PUBLISH_CONSENT``, managers only (see ``consent_template_publish`` for why).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mesoclinic.accounts.access import Capability, require
-from mesoclinic.consent.forms import PublishTemplateForm, error_summary
+from mesoclinic.consent.forms import PublishTemplateForm
 from mesoclinic.consent.models import Treatment
 from mesoclinic.consent.selectors import (
     consent_template_current,
@@ -24,6 +24,7 @@ from mesoclinic.consent.selectors import (
 )
 from mesoclinic.consent.services import consent_template_publish
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.forms import FORM_ANCHOR, add_invalid, error_summary
 from mesoclinic.core.http import staff
 
 
@@ -63,13 +64,13 @@ def template_publish(request: HttpRequest) -> HttpResponse:
                     body=form.cleaned_data["body"],
                 )
             except Invalid as invalid:
-                form.add_service_errors(invalid)
+                add_invalid(form, invalid)
             else:
                 messages.success(request, f"Published {template}: patients now sign this version.")
                 return redirect("consent_templates:detail", template_id=template.pk)
     else:
         # Publishing is refused without the capability; the empty form is refused the same way.
-        require(user, Capability.TAKE_CONSENT, what="consent_template")
+        require(user, Capability.PUBLISH_CONSENT, what="consent_template")
         treatment = request.GET.get("treatment", "")
         base = consent_template_current(treatment) if treatment in Treatment.values else None
         form = PublishTemplateForm(
@@ -82,5 +83,5 @@ def template_publish(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "consent/template_publish.html",
-        {"form": form, "errors": error_summary(form)},
+        {"form": form, "errors": error_summary(form, FORM_ANCHOR)},
     )

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mesoclinic.consent.forms import PhotoConsentForm, SignConsentForm, error_summary
+from mesoclinic.consent.forms import PhotoConsentForm, SignConsentForm
 from mesoclinic.consent.selectors import (
     consent_overview_for_user,
     consent_record_get_for_user,
@@ -29,6 +29,7 @@ from mesoclinic.consent.services import (
     photo_consent_withdraw,
 )
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.forms import FORM_ANCHOR, add_invalid, error_summary
 from mesoclinic.core.http import staff
 from mesoclinic.patients.errors import PatientArchived
 
@@ -76,7 +77,7 @@ def sign(request: HttpRequest, patient_id: int, treatment: str) -> HttpResponse:
                     confirmed=form.cleaned_data["confirmed"],
                 )
             except Invalid as invalid:
-                form.add_service_errors(invalid)
+                add_invalid(form, invalid)
             except PatientArchived as archived:
                 messages.error(request, archived.message)
                 return redirect("consent:list", patient_id=patient_id)
@@ -95,7 +96,7 @@ def sign(request: HttpRequest, patient_id: int, treatment: str) -> HttpResponse:
         "consent/sign.html",
         {
             "form": form,
-            "errors": error_summary(form, SIGN_ANCHORS),
+            "errors": error_summary(form, {**FORM_ANCHOR, **SIGN_ANCHORS}),
             "patient": context.patient,
             "treatment": context.treatment,
             "template": context.template,
@@ -163,7 +164,7 @@ def photo_consent(request: HttpRequest, patient_id: int) -> HttpResponse:
                     marketing=form.cleaned_data["marketing"],
                 )
             except Invalid as invalid:
-                form.add_service_errors(invalid)
+                add_invalid(form, invalid)
             except PatientArchived as archived:
                 messages.error(request, archived.message)
                 return redirect("consent:list", patient_id=patient_id)
@@ -186,7 +187,7 @@ def photo_consent(request: HttpRequest, patient_id: int) -> HttpResponse:
         "consent/photo_consent.html",
         {
             "form": form,
-            "errors": error_summary(form),
+            "errors": error_summary(form, FORM_ANCHOR),
             "patient": context.patient,
             "current": context.current,
         },

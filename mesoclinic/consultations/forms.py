@@ -1,7 +1,7 @@
 """HTML forms of the consultations pages: parse and type the input, nothing more.
 
 The rules (codes known to the knowledge base, drafts only, a reason for every edit) are the
-services'; a service's ``Invalid`` is put back on the form with ``add_service_errors``. Every
+services'; a service's ``Invalid`` is put back on the form with ``core.forms.add_invalid``. Every
 message names its field and, where the user typed something, the value typed, so the error
 summary at the top of the page reads on its own.
 

@@ -20,8 +20,7 @@ import zoneinfo
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from django.conf import settings
-
+from mesoclinic.core.time import age_on
 from mesoclinic.planning.engine import make_plan
 from mesoclinic.planning.errors import PlanningError, Problem
 from mesoclinic.planning.knowledge import default_knowledge
@@ -49,25 +48,13 @@ def knowledge() -> Knowledge:
 
 
 def clinic_zone(site: Site) -> zoneinfo.ZoneInfo:
-    """The site's time zone, or the deployment's when the site's name is not a valid zone."""
-    try:
-        return zoneinfo.ZoneInfo(site.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    """The site's time zone (``Site.zone``)."""
+    return site.zone
 
 
 def clinic_date(moment: dt.datetime, site: Site) -> dt.date:
     """The calendar date of an aware ``moment`` at the clinic."""
     return moment.astimezone(clinic_zone(site)).date()
-
-
-def age_on(date_of_birth: dt.date, day: dt.date) -> int:
-    """Whole years from ``date_of_birth`` to ``day``; negative when ``day`` is before birth.
-
-    A 29 February birthday is reached on 1 March in common years.
-    """
-    before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
-    return day.year - date_of_birth.year - int(before_birthday)
 
 
 def engine_sex(patient_sex: str) -> str | None:

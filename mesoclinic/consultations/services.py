@@ -24,9 +24,8 @@ from mesoclinic.audit.services import audit_record
 from mesoclinic.consultations import planning_adapter
 from mesoclinic.consultations.models import Consultation, Fitzpatrick, NeedleFear, Status
 from mesoclinic.consultations.selectors import consultation_get_for_write
-from mesoclinic.core.errors import Invalid
+from mesoclinic.core.errors import Invalid, invalid_from
 from mesoclinic.patients.selectors import patient_get_for_write
-from mesoclinic.plans.edits import show
 
 if TYPE_CHECKING:
     from mesoclinic.accounts.models import User
@@ -243,22 +242,4 @@ def _validate(consultation: Consultation) -> None:
     try:
         consultation.full_clean(exclude=["patient", "practitioner", "site"])
     except ValidationError as error:
-        raise Invalid(_named(error, consultation)) from None
-
-
-def _named(error: ValidationError, instance: Consultation) -> dict[str, list[str]]:
-    """Django's messages, each prefixed with its field and followed by the value given."""
-    named: dict[str, list[str]] = {}
-    for name, messages in error.message_dict.items():
-        value = getattr(instance, name, None)
-        suffix = "" if name == "__all__" else f" (got {show(_jsonable(value))})"
-        named[name] = [f"{name}: {message}{suffix}" for message in messages]
-    return named
-
-
-def _jsonable(value: object) -> object:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return value
+        raise invalid_from(error, instance=consultation) from None

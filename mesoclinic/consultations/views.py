@@ -22,6 +22,7 @@ from mesoclinic.consultations.forms import ConsultationForm
 from mesoclinic.consultations.map_display import marked_zones, zone_map
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.forms import add_invalid
 from mesoclinic.core.http import staff
 from mesoclinic.patients.selectors import patient_get_for_user
 from mesoclinic.plans import selectors as plan_selectors
@@ -65,7 +66,7 @@ def consultation_create(request: HttpRequest, patient_id: int) -> HttpResponse:
                     history=form.history(),
                 )
             except Invalid as error:
-                form.add_service_errors(error.errors)
+                add_invalid(form, error)
             else:
                 messages.success(request, "Consultation saved as a draft.")
                 return _to_detail(consultation)
@@ -116,7 +117,7 @@ def consultation_edit(request: HttpRequest, patient_id: int, consultation_id: in
                     history=form.history(),
                 )
             except Invalid as error:
-                form.add_service_errors(error.errors)
+                add_invalid(form, error)
             else:
                 messages.success(request, "Consultation updated.")
                 return _to_detail(consultation)

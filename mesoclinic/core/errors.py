@@ -8,6 +8,12 @@ never build HTTP responses.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from decimal import Decimal
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
 
 class ApplicationError(Exception):
     """A request that the domain refuses, with a message fit to show to the user."""
@@ -50,3 +56,35 @@ class Invalid(ApplicationError):
     def __init__(self, errors: dict[str, list[str]]) -> None:
         self.errors = errors
         super().__init__("; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items()))
+
+
+def invalid_from(error: ValidationError, *, instance: object = None) -> Invalid:
+    """Django's ``ValidationError`` (from ``full_clean`` or a validator) as ``Invalid``.
+
+    Each message is led by its field's name (``weight_kg: ...``), which the form kit replaces
+    with the field's label on a page; with ``instance``, the value the field holds follows
+    (``(got 401)``), so the message says what to change. Errors of no one field keep Django's
+    key, ``__all__``, and their text as is.
+    """
+    errors: dict[str, list[str]] = {}
+    for name, messages in error.message_dict.items():
+        if name == NON_FIELD_ERRORS:
+            errors[name] = list(messages)
+            continue
+        suffix = ""
+        if instance is not None and hasattr(instance, name):
+            suffix = f" (got {_shown(getattr(instance, name))})"
+        errors[name] = [f"{name}: {message}{suffix}" for message in messages]
+    return Invalid(errors)
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    if isinstance(value, Decimal):
+        value = str(value)
+    elif isinstance(value, dt.date | dt.datetime):
+        value = value.isoformat()
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,14 +1,42 @@
 """The form kit every app's HTML forms use: errors that name the field and the value typed.
 
-``NamedErrorsMixin`` leads each error with its field's label and the value typed, puts a
-service's ``Invalid`` back on the form (``add_service_errors``) and lists every error for the
-page's summary (``error_summary``, read by ``core/_error_summary.html``).
+``add_invalid`` is the one way a service's ``Invalid`` goes back onto a form, whatever the
+form. ``NamedErrorsMixin`` leads each of the form's own errors with the field's label and the
+value typed. ``error_summary`` lists every error for the page's summary
+(``core/_error_summary.html``; in templates, the ``error_summary`` filter).
 """
 
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.utils import ErrorList
+
+from mesoclinic.core.errors import Invalid
+
+# For a page whose general errors are best announced at the form itself (``<form id="form">``).
+FORM_ANCHOR: dict[str, str] = {NON_FIELD_ERRORS: "form"}
+
+
+def add_invalid(form: forms.BaseForm, error: Invalid) -> None:
+    """Show a service's ``Invalid`` on ``form``: each message under its field, led by the
+    field's label; messages for fields the form does not have go to the top of the form.
+
+    A message that starts with the field's code (``weight_kg: ...``, as ``invalid_from`` writes
+    them) has the code replaced by the label; any other message is shown as the service wrote
+    it (such services name the field in their own words).
+    """
+    for name, messages in error.errors.items():
+        field = form.fields.get(name)
+        for message in messages:
+            if field is None:
+                form.add_error(None, message)
+                continue
+            code = f"{name}: "
+            if message.startswith(code):
+                label = str(field.label or name.replace("_", " ").capitalize())
+                message = f"{label}: {message.removeprefix(code)}"
+            form.add_error(name, message)
 
 
 class NamedErrorsMixin:
@@ -36,32 +64,6 @@ class NamedErrorsMixin:
                 named.append(f"{label}: {text}{suffix}")
             errors_by_field[name] = ErrorList(named)
 
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        """A service's ``Invalid.errors`` as form errors, led by the field's label.
-
-        A message that starts with the field's code (``weight_kg: ...``) has the code replaced
-        by the label; errors for fields the form does not have go to the top of the form.
-        """
-        form: forms.BaseForm = self  # type: ignore[assignment]
-        for name, messages in errors.items():
-            field = form.fields.get(name)
-            for message in messages:
-                if field is None:
-                    form.add_error(None, message)
-                    continue
-                label = str(field.label or name)
-                text = message.removeprefix(f"{name}: ")
-                form.add_error(name, f"{label}: {text}")
-
-    def error_summary(self) -> list[tuple[str, str]]:
-        """(anchor id, message) for each error, fields in form order, general errors first."""
-        form: forms.BaseForm = self  # type: ignore[assignment]
-        summary = [("", str(message)) for message in form.non_field_errors()]
-        for name in form.fields:
-            for message in form.errors.get(name, []):
-                summary.append((f"id_{name}", str(message)))
-        return summary
-
 
 def _typed(form: forms.BaseForm, name: str, field: forms.Field) -> str:
     """What the user sent for ``name``, joined when several values; "" when nothing."""
@@ -72,3 +74,32 @@ def _typed(form: forms.BaseForm, name: str, field: forms.Field) -> str:
         return ", ".join(str(value) for value in values)
     value = form.data.get(key, "")
     return str(value).strip() if isinstance(value, str) else ""
+
+
+def error_summary(
+    form: forms.BaseForm | None, anchors: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """(anchor id, message) for each of the form's errors: general ones first, then the
+    fields' in the form's order.
+
+    A field's error links to its input, a group of checkboxes or radios to its fieldset;
+    ``anchors`` names another element for a field (a hidden input's visible counterpart, e.g. a
+    signature pad) or for ``__all__``. General errors link to the first visible field unless
+    ``anchors`` says otherwise.
+    """
+    if form is None or not form.is_bound or not form.errors:
+        return []
+    anchors = anchors or {}
+    visible = form.visible_fields()
+    general = anchors.get(NON_FIELD_ERRORS, _anchor(visible[0]) if visible else "")
+    summary = [(general, str(message)) for message in form.non_field_errors()]
+    for name in form.fields:
+        for message in form.errors.get(name, []):
+            summary.append((anchors.get(name) or _anchor(form[name]), str(message)))
+    return summary
+
+
+def _anchor(bound: forms.BoundField) -> str:
+    # A group's fieldset carries the field's id and takes focus (core/_field.html), so the
+    # link lands on the legend, which names the group, rather than on its first box.
+    return bound.id_for_label or bound.auto_id

@@ -141,10 +141,10 @@ def _seed(password: str) -> list[DemoStaff]:
         # Confirmed in advance so that `mesoclinic demo_code USER` can give the code.
         TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
 
-    doctor = team["marylebone"][1]
-    with acting_as(doctor):
+    manager = team["marylebone"][0]
+    with acting_as(manager):  # managers publish consent wording
         for treatment, (title, body) in CONSENT_TEXT.items():
-            consent_template_publish(by=doctor, treatment=treatment, title=title, body=body)
+            consent_template_publish(by=manager, treatment=treatment, title=title, body=body)
 
     today = timezone.localdate()
     consulted = 0

@@ -52,9 +52,12 @@ def practitioner(settings: Settings, tmp_path: Path) -> User:
         first_name="Nina",
         last_name="Nurse",
     )
-    with acting_as(user):
+    manager = staff_create(
+        username="maya.manager", password=PASSWORD, role=Role.MANAGER, sites=[site]
+    )
+    with acting_as(manager):  # managers publish the consent wording
         consent_template_publish(
-            by=user,
+            by=manager,
             treatment="mesotherapy_face",
             title="Mesotherapy of the face",
             body="Redness, swelling and bruising are common for a few days.",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from mesoclinic.accounts.access import Capability
@@ -23,7 +23,7 @@ from mesoclinic.accounts.api_auth import token_auth
 from mesoclinic.core.errors import Invalid
 from mesoclinic.core.http import staff
 from mesoclinic.core.schemas import ErrorOut
-from mesoclinic.patients.errors import PatientArchived, PossibleDuplicate
+from mesoclinic.patients.errors import PatientArchived, PossibleDuplicate, StaleRecord
 from mesoclinic.patients.forms import PatientCreateForm, PatientForm
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.schemas import (
@@ -153,9 +153,11 @@ def create_patient(request: HttpRequest) -> Status[dict[str, Any]]:
     summary="One patient",
     operation_id="patients_get",
 )
-def get_patient(request: HttpRequest, patient_id: int) -> dict[str, Any]:
-    """The patient's demographics; audited (VIEW)."""
-    return _out(patient_get_for_user(staff(request), patient_id))
+def get_patient(request: HttpRequest, patient_id: int, response: HttpResponse) -> dict[str, Any]:
+    """The patient's demographics; audited (VIEW). ``ETag`` carries the record's version."""
+    patient = patient_get_for_user(staff(request), patient_id)
+    response["ETag"] = etag(patient)
+    return _out(patient)
 
 
 @router.patch(
@@ -165,12 +167,17 @@ def get_patient(request: HttpRequest, patient_id: int) -> dict[str, Any]:
     operation_id="patients_update",
     openapi_extra={"requestBody": body_schema(PatientUpdateIn)},
 )
-def update_patient(request: HttpRequest, patient_id: int) -> Any:
+def update_patient(request: HttpRequest, patient_id: int, response: HttpResponse) -> Any:
     """Change the keys sent, keep the others; audited (UPDATE) with the names of changed fields.
 
-    409 for an archived patient (read-only until a manager restores it).
+    Concurrent edits: send ``If-Match`` with the ``ETag`` of the copy the change was made on;
+    if the record changed since, nothing is saved and the answer is 409 with the current
+    ``ETag``. Without ``If-Match`` only the keys sent are written, onto the record as it is at
+    that moment: concurrent changes of different fields all stay, and of the same field the
+    later one wins. 409 for an archived patient too (read-only until a manager restores it).
     """
     user = staff(request)
+    expected = if_match_version(request)
     patient = patient_get_for_user(
         user, patient_id, capability=Capability.EDIT_PATIENT, audit_action=None
     )
@@ -181,9 +188,17 @@ def update_patient(request: HttpRequest, patient_id: int) -> Any:
     if not form.is_valid():
         raise Invalid(form.field_errors())
     try:
-        patient_update(actor=user, patient=patient, details=form.details())
-    except PatientArchived as archived:
-        return Status(409, {"error": archived.message})
+        patient_update(
+            actor=user,
+            patient=patient,
+            details=form.details(),
+            expected_version=expected,
+            only=set(body),
+        )
+    except (PatientArchived, StaleRecord) as refused:
+        response["ETag"] = etag(patient)
+        return Status(409, {"error": refused.message, "fields": {}})
+    response["ETag"] = etag(patient)
     return _out(patient)
 
 
@@ -216,6 +231,24 @@ def restore_patient(request: HttpRequest, patient_id: int) -> dict[str, Any]:
 
 
 # --- parsing -------------------------------------------------------------------------------
+
+
+def etag(patient: Patient) -> str:
+    """The record's version as a strong entity tag: ``"7"``."""
+    return f'"{patient.version}"'
+
+
+def if_match_version(request: HttpRequest) -> int | None:
+    """The version named by ``If-Match`` (``"7"`` or ``W/"7"``), None when absent or ``*``."""
+    raw = request.headers.get("If-Match")
+    if raw is None or raw.strip() == "*":
+        return None
+    text = raw.strip().removeprefix("W/").strip('"')
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        raise Invalid(
+            {"If-Match": [f'If-Match: {raw[:40]!r} is not an ETag of this API, e.g. "3".']}
+        )
+    return int(text)
 
 
 def _body(request: HttpRequest, *, allowed: tuple[str, ...]) -> dict[str, Any]:
@@ -289,4 +322,5 @@ def _out(patient: Patient) -> dict[str, Any]:
         "archived_at": patient.archived_at,
         "created_at": patient.created_at,
         "updated_at": patient.updated_at,
+        "version": patient.version,
     }

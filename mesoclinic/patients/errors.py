@@ -34,3 +34,20 @@ class PossibleDuplicate(ApplicationError):
             "or the same phone number. Check they are not the same person, then confirm to "
             "register anyway."
         )
+
+
+class StaleRecord(Conflict):
+    """Someone else saved the patient since the version the user started from.
+
+    ``current`` is the record as it is now, so the page can show both values (theirs and the
+    user's) and the API can send the current ETag.
+    """
+
+    def __init__(self, current: Patient, *, expected: int) -> None:
+        self.current = current
+        self.expected = expected
+        super().__init__(
+            f"{current}'s record was changed by someone else while you edited it (your copy was "
+            f"version {expected}, it is now version {current.version}). Nothing of yours was "
+            "saved: check their changes, then save again."
+        )

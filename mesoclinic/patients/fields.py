@@ -164,19 +164,11 @@ class PhoneField(TextField):
 
 
 class AccessibleForm(forms.Form):
-    """A form that lists its errors for the summary at the top of the page and for the API.
+    """A form that lists its errors for the API (the page's summary is ``core.forms``').
 
     Django marks invalid inputs itself (``aria-invalid``, and ``aria-describedby`` pointing at
     ``<id>_helptext`` and ``<id>_error``, the ids the field template gives hint and errors).
     """
-
-    def error_summary(self) -> list[tuple[str, str]]:
-        """(input id, message) pairs; the id is empty for errors of the whole form."""
-        summary: list[tuple[str, str]] = []
-        for name, errors in self.errors.items():
-            target = self[name].auto_id if name in self.fields else ""
-            summary.extend((target or "", str(message)) for message in errors)
-        return summary
 
     def field_errors(self) -> dict[str, list[str]]:
         """The errors keyed by field name, for the API's envelope."""

@@ -71,6 +71,9 @@ class Patient(models.Model):
     # caller reads out) is a prefix match an index serves, as "starts with" is on search_phone.
     search_phone_reversed = models.CharField(max_length=40, editable=False, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking: bumped by every change of the details, checked in the UPDATE
+    # (patients.services.patient_update); the API's ETag and the edit form's hidden field.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(

@@ -62,6 +62,7 @@ class PatientOut(Schema):
     archived_at: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    version: int = Field(description="Bumped by every change; the ETag for If-Match.")
 
 
 class PatientListOut(Schema):

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -97,14 +95,6 @@ def patient_get_for_write(
 def sites_of(user: User) -> list[Site]:
     """The user's sites, by name: where they may register patients. Cost: one query."""
     return list(Site.objects.filter(pk__in=site_ids(user)).order_by("name"))
-
-
-def site_zone(site: Site) -> zoneinfo.ZoneInfo:
-    """The site's time zone, for showing times; the clinic's default if the name is unknown."""
-    try:
-        return zoneinfo.ZoneInfo(site.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 # --- lists and search ----------------------------------------------------------------------

@@ -12,18 +12,22 @@ Rules of this module:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from mesoclinic.accounts.access import Capability, check_site, require, site_ids
+from mesoclinic.accounts.models import Site
 from mesoclinic.audit.models import Action
 from mesoclinic.audit.services import audit_denied, audit_record
-from mesoclinic.core.errors import Invalid
-from mesoclinic.patients.errors import PatientArchived, PossibleDuplicate
+from mesoclinic.core.errors import Conflict, Invalid
+from mesoclinic.core.time import today_in
+from mesoclinic.patients.errors import PatientArchived, PossibleDuplicate, StaleRecord
 from mesoclinic.patients.fields import shown
 from mesoclinic.patients.models import Patient, PatientNameToken, name_tokens
 from mesoclinic.patients.selectors import patient_possible_duplicates
@@ -77,7 +81,7 @@ def patient_create(
     if site_id not in site_ids(actor):
         audit_denied(reason=f"other_site:{site_id}", object_type="patient", action=Action.CREATE)
         raise Invalid({"site": [f"Site: {site_id} is not one of your sites."]})
-    _check_rules(details)
+    _check_rules(details, today=today_in(Site.objects.get(pk=site_id).zone))
     candidates = patient_possible_duplicates(
         site_id=site_id,
         given_name=details.given_name,
@@ -118,42 +122,90 @@ def patient_create(
     return patient
 
 
-def patient_update(*, actor: User, patient: Patient, details: PatientDetails) -> Patient:
+def patient_update(
+    *,
+    actor: User,
+    patient: Patient,
+    details: PatientDetails,
+    expected_version: int | None = None,
+    only: Collection[str] | None = None,
+) -> Patient:
     """Change the patient's details; audit UPDATE with the names (never values) of changed fields.
+
+    Concurrency (optimistic locking): the row is re-read inside the transaction (locked: PostgreSQL
+    row lock, SQLite's write lock taken at BEGIN) and the version checked in the UPDATE. With
+    ``expected_version`` (the form's hidden field, the API's If-Match) a record changed since
+    raises ``StaleRecord`` and saves nothing. Without it, only the fields in ``only`` (all when
+    None) are written onto the current row, so concurrent changes of different fields all stay.
 
     Raises ``NotFound``/``Forbidden`` (audited) if the actor may not edit the patient,
     ``PatientArchived`` (audited) for an archived patient, ``Invalid`` for a broken rule.
     When nothing changed it saves nothing and records a VIEW (the caller shows the record).
+    ``patient`` is refreshed to the stored record in every case.
     """
     _check_access(actor, patient, Capability.EDIT_PATIENT)
-    if patient.is_archived:
-        audit_denied(
-            reason="archived",
-            object_type="patient",
-            object_id=patient.pk,
-            patient_id=patient.pk,
-            action=Action.UPDATE,
-        )
-        raise PatientArchived(patient)
-    _check_rules(details)
-    changed = [name for name in DETAIL_FIELDS if getattr(patient, name) != getattr(details, name)]
-    if not changed:
-        _audit_unchanged(patient, "update")
-        return patient
+    _check_rules(details, today=today_in(patient.site.zone))
+    names = [name for name in DETAIL_FIELDS if only is None or name in only]
+    refusal: Conflict | None = None
     with transaction.atomic():
-        for name in changed:
-            setattr(patient, name, getattr(details, name))
-        _full_clean(patient)
-        patient.save()
-        audit_record(
-            action=Action.UPDATE,
+        # Only the patient row is locked (not its site, which every patient shares).
+        fresh = (
+            Patient.objects.select_for_update(of=("self",))
+            .select_related("site")
+            .get(pk=patient.pk)
+        )
+        if fresh.is_archived:
+            refusal = PatientArchived(fresh)
+        elif expected_version is not None and fresh.version != expected_version:
+            refusal = StaleRecord(fresh, expected=expected_version)
+        else:
+            _write_changes(fresh, details, names)
+    _copy_into(patient, fresh)
+    if refusal is not None:
+        # Outside the transaction, so the refusal's audit row cannot be rolled back with it.
+        reason = "archived" if isinstance(refusal, PatientArchived) else "stale_version"
+        audit_denied(
+            reason=reason,
             object_type="patient",
             object_id=patient.pk,
             patient_id=patient.pk,
-            site_id=patient.site_id,
-            detail={"fields": changed},
+            action=Action.UPDATE,
         )
+        raise refusal
     return patient
+
+
+def _write_changes(fresh: Patient, details: PatientDetails, names: list[str]) -> None:
+    """Apply ``details``' ``names`` to the locked row ``fresh``; the UPDATE bumps its version."""
+    changed = [name for name in names if getattr(fresh, name) != getattr(details, name)]
+    if not changed:
+        _audit_unchanged(fresh, "update")
+        return
+    for name in changed:
+        setattr(fresh, name, getattr(details, name))
+    _full_clean(fresh)
+    bumped = Patient.objects.filter(pk=fresh.pk, version=fresh.version).update(
+        version=F("version") + 1
+    )
+    if bumped != 1:  # pragma: no cover - the row is locked by now; defence in depth
+        raise StaleRecord(fresh, expected=fresh.version)
+    fresh.version += 1
+    fresh.save()
+    audit_record(
+        action=Action.UPDATE,
+        object_type="patient",
+        object_id=fresh.pk,
+        patient_id=fresh.pk,
+        site_id=fresh.site_id,
+        detail={"fields": changed},
+    )
+
+
+def _copy_into(patient: Patient, fresh: Patient) -> None:
+    """Make the caller's ``patient`` the stored record (its fields, version and site)."""
+    for field in Patient._meta.concrete_fields:
+        setattr(patient, field.attname, getattr(fresh, field.attname))
+    patient.site = fresh.site
 
 
 def patient_archive(*, actor: User, patient: Patient) -> Patient:
@@ -245,8 +297,8 @@ def _check_access(actor: User, patient: Patient, capability: Capability) -> None
     require(actor, capability, what="patient", patient_id=patient.pk)
 
 
-def _check_rules(details: PatientDetails) -> None:
-    today = timezone.localdate()
+def _check_rules(details: PatientDetails, *, today: dt.date) -> None:
+    # ``today`` at the patient's clinic: a baby born there this morning is not "in the future".
     born = details.date_of_birth
     shown = f"{born:%d/%m/%Y}"
     if born > today:

@@ -22,14 +22,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mesoclinic.accounts.access import Capability, can
 from mesoclinic.core.errors import Invalid
 from mesoclinic.core.http import staff
-from mesoclinic.patients.errors import PatientArchived, PossibleDuplicate
+from mesoclinic.core.time import age_on, today_in
+from mesoclinic.patients.errors import PatientArchived, PossibleDuplicate, StaleRecord
 from mesoclinic.patients.forms import PatientCreateForm, PatientForm
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.selectors import (
     PAGE_SIZE,
     patient_get_for_user,
     patient_list,
-    site_zone,
     sites_of,
 )
 from mesoclinic.patients.services import (
@@ -135,10 +135,8 @@ def patient_detail_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Demographics; links to the clinical record for roles that may see it. Audited (VIEW)."""
     user = staff(request)
     patient = patient_get_for_user(user, patient_id)
-    zone = site_zone(patient.site)
-    today = timezone.localdate(timezone=zone)
-    born = patient.date_of_birth
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    zone = patient.site.zone
+    age = age_on(patient.date_of_birth, today_in(zone))
     archived_at = patient.archived_at
     return render(
         request,
@@ -165,6 +163,7 @@ def patient_edit_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     POST is refused (and audited) by the service.
     """
     user = staff(request)
+    conflicts: list[dict[str, str]] = []
     if request.method == "POST":
         patient = patient_get_for_user(
             user, patient_id, capability=Capability.EDIT_PATIENT, audit_action=None
@@ -172,7 +171,17 @@ def patient_edit_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         form = PatientForm(request.POST)
         if form.is_valid():
             try:
-                patient_update(actor=user, patient=patient, details=form.details())
+                patient_update(
+                    actor=user,
+                    patient=patient,
+                    details=form.details(),
+                    expected_version=_posted_version(request),
+                )
+            except StaleRecord as stale:
+                # Their values beside the user's; the hidden field now carries the current
+                # version, so saving again (after checking) replaces theirs knowingly.
+                conflicts = _conflicts(form, stale.current)
+                form.add_error(None, stale.message)
             except PatientArchived as archived:
                 messages.error(request, archived.message)
                 return redirect("patients:detail", patient_id=patient.pk)
@@ -190,8 +199,31 @@ def patient_edit_view(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(
         request,
         "patients/form.html",
-        {"form": form, "candidates": [], "patient": patient, "creating": False},
+        {
+            "form": form,
+            "candidates": [],
+            "patient": patient,
+            "creating": False,
+            "conflicts": conflicts,
+        },
+        status=409 if conflicts else 200,
     )
+
+
+def _posted_version(request: HttpRequest) -> int | None:
+    """The record version the form was filled from (its hidden field); None if not sent."""
+    raw = request.POST.get("version", "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+
+
+def _conflicts(form: PatientForm, current: Patient) -> list[dict[str, str]]:
+    """Each field where the stored record (theirs) differs from what the user sent (yours)."""
+    theirs = PatientForm.for_patient(current).initial
+    return [
+        {"label": str(form.fields[name].label), "theirs": str(theirs[name]), "yours": str(value)}
+        for name, value in form.data.items()
+        if name in theirs and str(theirs[name]).strip() != str(value).strip()
+    ]
 
 
 @login_required

@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 
-from mesoclinic.consent.forms import ServiceErrorsMixin
 from mesoclinic.photos.models import Angle
 
 
@@ -24,7 +23,7 @@ def parse_date(value: str, *, label: str) -> dt.date | None:
         ) from None
 
 
-class UploadPhotoForm(ServiceErrorsMixin, forms.Form):
+class UploadPhotoForm(forms.Form):
     angle = forms.ChoiceField(label="Angle", choices=Angle.choices, widget=forms.RadioSelect)
     taken_on = forms.CharField(
         label="Date taken",

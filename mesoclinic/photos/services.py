@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
@@ -16,7 +15,8 @@ from mesoclinic.accounts.access import Capability
 from mesoclinic.audit.models import Action
 from mesoclinic.audit.services import audit_record
 from mesoclinic.consent.selectors import photo_consent_current
-from mesoclinic.core.errors import Invalid
+from mesoclinic.core.errors import Invalid, invalid_from
+from mesoclinic.core.time import today_in
 from mesoclinic.patients.selectors import patient_get_for_write
 from mesoclinic.photos.imaging import CleanImage, ImageRejected, clean_image, read_limited
 from mesoclinic.photos.models import Angle, Photo
@@ -120,7 +120,7 @@ def photo_upload(
             if stored:
                 stored.storage.delete(stored.name)
         if isinstance(error, ValidationError):
-            raise Invalid({k: list(v) for k, v in error.message_dict.items()}) from None
+            raise invalid_from(error) from None
         raise
     return photo
 
@@ -134,7 +134,7 @@ def _field_errors(
     if taken_on is None:
         errors["taken_on"] = ["Date taken: no date given; enter the day the photo was taken."]
     else:
-        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(patient.site.time_zone))
+        today = today_in(patient.site.zone)
         if taken_on > today:
             errors["taken_on"] = [
                 f"Date taken: {taken_on:%d %b %Y} is in the future (today is {today:%d %b %Y})."

@@ -7,8 +7,6 @@ sniffing the content type or caching it.
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,8 +17,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mesoclinic.audit.models import Action
-from mesoclinic.consent.forms import error_summary
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.forms import FORM_ANCHOR, add_invalid, error_summary
 from mesoclinic.core.http import staff
 from mesoclinic.patients.errors import PatientArchived
 from mesoclinic.photos.forms import CompareForm, UploadPhotoForm
@@ -62,7 +60,7 @@ def upload(request: HttpRequest, patient_id: int) -> HttpResponse:
                     filename=uploaded.name if uploaded else "",
                 )
             except Invalid as invalid:
-                form.add_service_errors(invalid)
+                add_invalid(form, invalid)
             except PatientArchived as archived:
                 messages.error(request, archived.message)
                 return redirect("photos:list", patient_id=patient_id)
@@ -72,14 +70,14 @@ def upload(request: HttpRequest, patient_id: int) -> HttpResponse:
         context = photo_upload_form_for_user(user, patient_id)
     else:
         context = photo_upload_form_for_user(user, patient_id)
-        zone = zoneinfo.ZoneInfo(context.patient.site.time_zone)
+        zone = context.patient.site.zone
         form = UploadPhotoForm(initial={"taken_on": timezone.localdate(timezone=zone)})
     return render(
         request,
         "photos/upload.html",
         {
             "form": form,
-            "errors": error_summary(form, UPLOAD_ANCHORS),
+            "errors": error_summary(form, {**FORM_ANCHOR, **UPLOAD_ANCHORS}),
             "patient": context.patient,
             "consent": context.consent,
             "max_megabytes": f"{settings.PHOTO_MAX_BYTES / (1024 * 1024):g}",
@@ -140,7 +138,7 @@ def compare(request: HttpRequest, patient_id: int) -> HttpResponse:
         "photos/compare.html",
         {
             "form": form,
-            "errors": error_summary(form),
+            "errors": error_summary(form, FORM_ANCHOR),
             "comparison": data,
             "comparison_pairs": [
                 (label, photo)

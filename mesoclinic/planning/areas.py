@@ -128,6 +128,15 @@ def build_areas(request: PlanRequest, knowledge: Knowledge, screening: Screening
             for concern_code in concerns:
                 declined.add((concern_code, reason, "", ()), zone)
             continue
+        # The other protocols for these concerns here whose active suits the patient: named
+        # in the notes, each with its own protocol (and course), never this one's.
+        for concern_code in concerns:
+            for other in by_pair.get((concern_code, zone), ()):
+                if other.code == code:
+                    continue
+                active = _choose_substances(other, zone, request.patient, knowledge, screening)[0]
+                if active is not None and active not in others and active != chosen:
+                    others.append(active)
         sex = request.patient.sex
         key = ("area", zone, tuple(concerns), code, chosen, tuple(others), tuple(anaesthetics), sex)
         areas.append(
@@ -264,7 +273,10 @@ def _area(
             "Points: not established for this zone; the clinician sets the number from the "
             "area treated, and with it the volume."
         )
-    notes.extend(f"Also suitable: {s.name} (evidence: {s.evidence.value})." for s in others)
+    notes.extend(
+        f"Also suitable: {s.name} (evidence: {s.evidence.value}), with its own protocol."
+        for s in others
+    )
 
     quantities = (
         protocol.angle_deg,

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -308,6 +310,8 @@ def _protocols(
             note=e.text("note", required=False),
             sources=e.source_ids("sources"),
         )
+        weeks, weeks_sources = _session_weeks(e, p)
+        p = replace(p, session_weeks=weeks, session_weeks_sources=weeks_sources)
         if p.concern in concerns and concerns[p.concern].declined_reason.strip():
             e.problem("concern", f'concern "{p.concern}" is always declined (see concerns.toml)')
         actives = [
@@ -343,6 +347,35 @@ def _protocols(
         return p
 
     return build_each(ctx, "protocols.toml", doc, "protocol", "code", build)
+
+
+def _session_weeks(e: Entry, p: Protocol) -> tuple[tuple[int, ...] | None, tuple[str, ...]]:
+    """``session_weeks = { weeks = [0, 1, ...], sources = [...] }``: rising whole weeks from 0,
+    as many as the sourced ``sessions``."""
+    raw = e.raw("session_weeks", required=False)
+    if raw is None:
+        return None, ()
+    if not isinstance(raw, dict):
+        e.problem("session_weeks", "must be a table with weeks and sources")
+        return None, ()
+    table = e.child("session_weeks", raw)
+    weeks = table.raw("weeks")
+    sources = table.source_ids("sources")
+    table.finish()
+    if not sources and not table.bad("sources"):
+        table.problem(None, "a schedule needs at least one source id")
+    if (
+        not isinstance(weeks, list)
+        or not weeks
+        or not all(isinstance(w, int) and not isinstance(w, bool) for w in weeks)
+        or weeks[0] != 0
+        or any(b <= a for a, b in itertools.pairwise(weeks))
+    ):
+        table.problem("weeks", f"must be rising whole weeks from 0 (got {weeks!r})")
+        return None, ()
+    if isinstance(p.sessions, Sourced) and int(p.sessions.value) != len(weeks):
+        table.problem("weeks", f"{len(weeks)} weeks for {int(p.sessions.value)} sessions")
+    return tuple(weeks), sources
 
 
 def _points(e: Entry, ctx: Context) -> Mapping[str, Sourced]:

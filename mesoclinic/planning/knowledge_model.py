@@ -135,6 +135,10 @@ class Protocol:
     maintenance_note: str
     note: str
     sources: tuple[str, ...]
+    # Sessions at fixed weeks from the first (a trial's irregular schedule), with their sources;
+    # None: sessions fall every ``interval_days``.
+    session_weeks: tuple[int, ...] | None = None
+    session_weeks_sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -258,6 +258,8 @@ class Course:
     maintenance: Maintenance
     note: str
     sources: tuple[str, ...]
+    session_days: tuple[int, ...] = ()
+    """Days from the first session on which the sessions fall, where a source fixes them."""
 
 
 @dataclass(frozen=True)
@@ -270,6 +272,8 @@ class Visit:
     volume_ml: float | None
     lidocaine_mg: float | None
     lidocaine_max_mg: float | None
+    lidocaine_max_ml: float | None = None
+    """The ceiling as mL of the anaesthetic at its strength; None without lidocaine or weight."""
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,7 @@ def _course(course: Course) -> JsonDict:
         "zones": list(course.zones),
         "sessions": course.sessions,
         "interval_days": course.interval_days,
+        "session_days": list(course.session_days),
         "maintenance": {
             "review_after_weeks": maintenance.review_after_weeks,
             "evidence": maintenance.evidence.value,
@@ -168,6 +169,7 @@ def _visit(visit: Visit) -> JsonDict:
         "volume_ml": visit.volume_ml,
         "lidocaine_mg": visit.lidocaine_mg,
         "lidocaine_max_mg": visit.lidocaine_max_mg,
+        "lidocaine_max_ml": visit.lidocaine_max_ml,
     }
 
 

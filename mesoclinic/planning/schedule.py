@@ -55,7 +55,10 @@ def build_schedule(
     zone_rank = index.zone_rank
     governing = _governing(areas, patient, knowledge)
     fitted, findings = _fit_lidocaine(areas, days, patient, knowledge, zone_rank, governing)
-    visits = _visits(fitted, days, start_date, _lidocaine_cap(patient, governing), knowledge)
+    cap = _lidocaine_cap(patient, governing)
+    strength = None if governing is None or governing.mg_per_ml is None else governing.mg_per_ml
+    max_ml = None if cap is None or strength is None else round(cap / strength.value, 1)
+    visits = _visits(fitted, days, start_date, cap, max_ml, knowledge)
     return Schedule(tuple(fitted), courses, visits, tuple(findings))
 
 
@@ -96,9 +99,11 @@ def _courses(areas: tuple[Area, ...], protocols: Mapping[str, Protocol]) -> tupl
                     [
                         *protocol.sessions.sources,
                         *protocol.interval_days.sources,
+                        *protocol.session_weeks_sources,
                         *cited(*notes),
                     ]
                 ),
+                session_days=tuple(7 * w for w in protocol.session_weeks or ()),
             )
         )
     return tuple(courses)
@@ -108,6 +113,9 @@ def _session_days(courses: tuple[Course, ...]) -> dict[str, tuple[int, ...]]:
     """Days (from the start) on which each protocol's sessions fall."""
     days = {}
     for course in courses:
+        if course.session_days:  # a source fixes the weeks (an irregular schedule)
+            days[course.protocol] = course.session_days
+            continue
         sessions = course.sessions or 1  # no sourced course: plan the first session only
         interval = course.interval_days
         days[course.protocol] = tuple(k * interval for k in range(sessions)) if interval else (0,)
@@ -261,6 +269,7 @@ def _visits(
     days: dict[str, tuple[int, ...]],
     start_date: dt.date | None,
     cap: float | None,
+    max_ml: float | None,
     knowledge: Knowledge,
 ) -> tuple[Visit, ...]:
     by_day: dict[int, list[Area]] = defaultdict(list)
@@ -268,6 +277,7 @@ def _visits(
         for day in days[area.protocol]:
             by_day[day].append(area)
     zone_rank = knowledge_index(knowledge).zone_rank
+    capped = _capped(knowledge)
     visits = []
     for day in sorted(by_day):
         members = by_day[day]
@@ -281,6 +291,11 @@ def _visits(
                 volume_ml=volume,
                 lidocaine_mg=_lidocaine_bound(members, knowledge),
                 lidocaine_max_mg=cap,
+                # The ceiling as a volume of the anaesthetic at the knowledge base's strength: a
+                # figure the clinician can keep to even where the areas' volumes are not known.
+                lidocaine_max_ml=max_ml
+                if any(_has_lidocaine(a, capped) for a in members)
+                else None,
             )
         )
     return tuple(visits)

@@ -1,7 +1,7 @@
 """HTML forms of the plan pages: parse and type the input, nothing more.
 
 The rules (drafts only, a reason for every edit, a value of the right kind) are the services';
-a service's ``Invalid`` is put back on the form with ``add_service_errors``.
+a service's ``Invalid`` is put back on the form with ``core.forms.add_invalid``.
 """
 
 from __future__ import annotations

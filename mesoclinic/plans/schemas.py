@@ -171,6 +171,9 @@ class CourseSchema(_Strict):
     zones: list[str]
     sessions: int | None
     interval_days: int | None
+    session_days: list[int] = Field(
+        description="Days from the first session where a source fixes them; empty otherwise."
+    )
     maintenance: MaintenanceSchema
     note: str
     sources: list[str]
@@ -183,6 +186,9 @@ class VisitSchema(_Strict):
     volume_ml: float | None
     lidocaine_mg: float | None
     lidocaine_max_mg: float | None
+    lidocaine_max_ml: float | None = Field(
+        description="The ceiling as mL of the anaesthetic at its strength (1%: 10 mg/mL)."
+    )
 
 
 class SourceSchema(_Strict):

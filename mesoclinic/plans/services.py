@@ -145,7 +145,7 @@ def plan_edit(
         try:
             updated, old_value, new_value = apply_edit(locked.current, path, value)
         except EditError as error:
-            errors.setdefault(error.field, []).append(error.message)
+            errors.setdefault(error.field, []).append(f"{error.field}: {error.message}")
         if errors:
             raise Invalid(errors)
         locked.current = updated

@@ -20,6 +20,7 @@ from mesoclinic.consultations import planning_adapter
 from mesoclinic.consultations.selectors import consultation_get_for_user
 from mesoclinic.consultations.views import render_detail
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.forms import add_invalid
 from mesoclinic.core.http import staff
 from mesoclinic.planning.knowledge_model import Knowledge
 from mesoclinic.plans import selectors, services
@@ -49,7 +50,7 @@ def plan_generate(request: HttpRequest, patient_id: int, consultation_id: int) -
                 start_date=form.cleaned_data["start_date"],
             )
         except Invalid as error:
-            form.add_service_errors(error.errors)
+            add_invalid(form, error)
         else:
             messages.success(request, "Plan generated.")
             return redirect(_plan_url("plans:detail", plan))
@@ -101,7 +102,7 @@ def plan_edit(
                     reason=form.cleaned_data["reason"],
                 )
             except Invalid as error:
-                form.add_service_errors(error.errors)
+                add_invalid(form, error)
             else:
                 messages.success(request, "Plan changed; the reason is recorded.")
                 return redirect(_plan_url("plans:edit", plan))

@@ -33,7 +33,10 @@ def test_it_changes_the_password_and_ends_the_members_other_sessions(
     assert client.get("/accounts/tokens/").status_code == 200
     assert other_browser.get("/accounts/tokens/")["Location"].startswith("/accounts/login/")
     event = AuditEvent.objects.get(action=Action.UPDATE)
-    assert (event.actor, event.detail) == (practitioner_a, {"change": "password_changed"})
+    assert (event.actor, event.detail) == (
+        practitioner_a,
+        {"change": "password_changed", "tokens_revoked": 0},
+    )
 
 
 def test_it_names_each_problem(client_for: Callable[[User], Client], practitioner_a: User) -> None:

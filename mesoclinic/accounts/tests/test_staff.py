@@ -186,7 +186,8 @@ def test_it_names_the_field_to_change_and_keeps_what_was_typed(
     assert response.status_code == 200
     page = response.content.decode()
     assert 'class="error-summary"' in page
-    anchor = f"id_{field}_0" if field == "sites" else f"id_{field}"
+    # A checkbox group's link goes to its fieldset, which carries the field's id.
+    anchor = f"id_{field}"
     assert f'<a href="#{anchor}">{message}' in page.replace("&quot;", '"')
     assert 'value="Nadia"' in page
     assert not User.objects.filter(first_name="Nadia").exists()

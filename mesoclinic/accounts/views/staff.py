@@ -11,10 +11,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mesoclinic.accounts.access import Capability, require, site_ids
-from mesoclinic.accounts.forms import StaffForm, add_invalid
+from mesoclinic.accounts.forms import StaffForm
 from mesoclinic.accounts.selectors import STAFF, staff_get_for_manager, staff_list_for_manager
 from mesoclinic.accounts.services import staff_deactivate, staff_mfa_reset, staff_register
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.forms import add_invalid
 from mesoclinic.core.http import staff as acting_staff
 
 

@@ -6,13 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mesoclinic.accounts.forms import TokenForm, add_invalid
+from mesoclinic.accounts.forms import TokenForm
 from mesoclinic.accounts.selectors import api_token_get_for_user, api_token_list_for_user
 from mesoclinic.accounts.token_services import api_token_create, api_token_revoke
 from mesoclinic.core.errors import Invalid
+from mesoclinic.core.forms import add_invalid
 from mesoclinic.core.http import staff
 
 
@@ -30,7 +32,12 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
     created = raw = None
     if form.is_valid():
         try:
-            created, raw = api_token_create(user=user, name=form.cleaned_data["name"])
+            created, raw = api_token_create(
+                user=user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+                read_only=form.cleaned_data["read_only"],
+            )
         except Invalid as error:
             add_invalid(form, error)
         else:
@@ -40,6 +47,7 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
         "tokens": api_token_list_for_user(user),
         "created": created,
         "raw_token": raw,
+        "now": timezone.now(),
     }
     return render(request, "accounts/tokens.html", context, status=201 if created else 200)
 

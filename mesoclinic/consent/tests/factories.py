@@ -11,7 +11,9 @@ import io
 from django.test import Client
 from PIL import Image, ImageDraw
 
-from mesoclinic.accounts.models import User
+from mesoclinic.accounts.access import Capability, can
+from mesoclinic.accounts.models import Role, User
+from mesoclinic.accounts.services import staff_create
 from mesoclinic.accounts.token_services import api_token_create
 from mesoclinic.audit.context import acting_as
 from mesoclinic.consent.models import ConsentRecord, ConsentTemplate, PhotoConsent
@@ -61,14 +63,29 @@ def drawn_signature(width: int = 600, height: int = 200, *, ink: bool = True) ->
 
 
 def publish(
-    by: User,
+    member: User,
     *,
     treatment: str = "mesotherapy_face",
     title: str = "Mesotherapy of the face",
     body: str = FACE_TEXT,
 ) -> ConsentTemplate:
+    """Publish a version as ``member``'s clinic does: by ``member`` if they may publish,
+    else by a manager of ``member``'s first site (made on first use)."""
+    by = member if can(member, Capability.PUBLISH_CONSENT) else clinic_manager(member)
     with acting_as(by):
         return consent_template_publish(by=by, treatment=treatment, title=title, body=body)
+
+
+def clinic_manager(member: User) -> User:
+    site = member.sites.order_by("id").first()
+    assert site is not None, f"{member} works at no site"
+    manager = User.objects.filter(role=Role.MANAGER, sites=site, is_active=True).first()
+    return manager or staff_create(
+        username=f"publisher_{site.code}",
+        password="publishing manager passphrase 7",  # noqa: S106 - test data
+        role=Role.MANAGER,
+        sites=[site],
+    )
 
 
 def sign(

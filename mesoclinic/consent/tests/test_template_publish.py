@@ -13,34 +13,34 @@ from mesoclinic.consent.tests.factories import publish
 from mesoclinic.core.errors import Forbidden, Invalid
 
 
-def test_it_publishes_version_one_as_current(practitioner_a: User) -> None:
-    template = publish(practitioner_a, title="  Face  ", body="\nLine one\n  Line two  \n\n")
+def test_it_publishes_version_one_as_current(manager_a: User) -> None:
+    template = publish(manager_a, title="  Face  ", body="\nLine one\n  Line two  \n\n")
     assert (template.version, template.is_current, template.title) == (1, True, "Face")
     # Leading blank lines and trailing spaces go; the text itself is kept as written.
     assert template.body == "Line one\n  Line two"
     event = AuditEvent.objects.get(action=Action.CREATE, object_type="consent_template")
     assert event.detail == {"treatment": "mesotherapy_face", "version": 1}
-    assert event.actor == practitioner_a
+    assert event.actor == manager_a
 
 
-def test_it_publishes_the_next_version_and_keeps_the_old_one(practitioner_a: User) -> None:
-    first = publish(practitioner_a, body="Version one text")
-    second = publish(practitioner_a, body="Version two text")
+def test_it_publishes_the_next_version_and_keeps_the_old_one(manager_a: User) -> None:
+    first = publish(manager_a, body="Version one text")
+    second = publish(manager_a, body="Version two text")
     first.refresh_from_db()
     assert (second.version, second.is_current) == (2, True)
     assert (first.version, first.is_current, first.body) == (1, False, "Version one text")
 
 
-def test_it_versions_each_treatment_on_its_own(practitioner_a: User) -> None:
-    publish(practitioner_a)
-    scalp = publish(practitioner_a, treatment="mesotherapy_scalp", title="Scalp", body="Scalp")
+def test_it_versions_each_treatment_on_its_own(manager_a: User) -> None:
+    publish(manager_a)
+    scalp = publish(manager_a, treatment="mesotherapy_scalp", title="Scalp", body="Scalp")
     assert scalp.version == 1
     assert ConsentTemplate.objects.filter(is_current=True).count() == 2
 
 
-def test_it_refuses_blank_or_unknown_fields_naming_each(practitioner_a: User) -> None:
-    with pytest.raises(Invalid) as refused, acting_as(practitioner_a):
-        consent_template_publish(by=practitioner_a, treatment="botox", title="  ", body="\n \n")
+def test_it_refuses_blank_or_unknown_fields_naming_each(manager_a: User) -> None:
+    with pytest.raises(Invalid) as refused, acting_as(manager_a):
+        consent_template_publish(by=manager_a, treatment="botox", title="  ", body="\n \n")
     assert set(refused.value.errors) == {"treatment", "title", "body"}
     assert "'botox'" in refused.value.errors["treatment"][0]
     assert refused.value.errors["title"][0].startswith("Title is blank")
@@ -48,39 +48,40 @@ def test_it_refuses_blank_or_unknown_fields_naming_each(practitioner_a: User) ->
     assert not ConsentTemplate.objects.exists()
 
 
-def test_it_refuses_an_overlong_title(practitioner_a: User) -> None:
+def test_it_refuses_an_overlong_title(manager_a: User) -> None:
     with pytest.raises(Invalid) as refused:
-        publish(practitioner_a, title="T" * 201)
+        publish(manager_a, title="T" * 201)
     assert refused.value.errors["title"] == ["Title is 201 characters long; at most 200."]
 
 
-def test_it_refuses_to_publish_identical_text(practitioner_a: User) -> None:
-    publish(practitioner_a)
+def test_it_refuses_to_publish_identical_text(manager_a: User) -> None:
+    publish(manager_a)
     with pytest.raises(Invalid) as refused:
-        publish(practitioner_a)
+        publish(manager_a)
     assert refused.value.errors["body"] == [
         "Consent text is identical to version 1: nothing to publish."
     ]
     assert ConsentTemplate.objects.count() == 1
 
 
-@pytest.mark.parametrize("persona", ["manager_a", "receptionist_a"])
-def test_it_refuses_roles_without_take_consent_and_audits_it(
+@pytest.mark.parametrize("persona", ["practitioner_a", "receptionist_a"])
+def test_only_managers_publish_and_refusals_are_audited(
     persona: str, request: pytest.FixtureRequest
 ) -> None:
+    # A practitioner takes consent but cannot change the wording for the whole clinic.
     user = request.getfixturevalue(persona)
-    with pytest.raises(Forbidden):
-        publish(user)
+    with pytest.raises(Forbidden), acting_as(user):
+        consent_template_publish(by=user, treatment="mesotherapy_face", title="T", body="B")
     assert not ConsentTemplate.objects.exists()
     denied = AuditEvent.objects.get(outcome=Outcome.DENIED)
     assert (denied.object_type, denied.detail) == (
         "consent_template",
-        {"reason": "missing:take_consent"},
+        {"reason": "missing:publish_consent"},
     )
 
 
-def test_it_stores_a_textarea_s_line_breaks_as_newlines(practitioner_a: User) -> None:
-    template = publish(practitioner_a, body="First line\r\nSecond line\r\n\r\nThird")
+def test_it_stores_a_textarea_s_line_breaks_as_newlines(manager_a: User) -> None:
+    template = publish(manager_a, body="First line\r\nSecond line\r\n\r\nThird")
     assert template.body == "First line\nSecond line\n\nThird"
     with pytest.raises(Invalid):
-        publish(practitioner_a, body="First line\nSecond line\n\nThird")
+        publish(manager_a, body="First line\nSecond line\n\nThird")

@@ -220,7 +220,7 @@ def test_it_answers_bad_edits_with_the_envelope(plan: StoredPlan, practitioner_a
         "error": "invalid input",
         "fields": {
             "reason": ['reason: an edit needs a reason, got " "'],
-            "path": ['"areas[0].pionts" is not an editable value of a plan'],
+            "path": ['path: "areas[0].pionts" is not an editable value of a plan'],
         },
     }
     assert not PlanEdit.objects.exists()

@@ -21,21 +21,6 @@ def _consultation(
     return Consultation(patient=patient, site=site, held_at=held_at, **values)
 
 
-@pytest.mark.parametrize(
-    ("born", "day", "age"),
-    [
-        (dt.date(1984, 3, 14), dt.date(2027, 3, 13), 42),
-        (dt.date(1984, 3, 14), dt.date(2027, 3, 14), 43),
-        (dt.date(2000, 2, 29), dt.date(2027, 2, 28), 26),
-        (dt.date(2000, 2, 29), dt.date(2027, 3, 1), 27),
-        (dt.date(2000, 2, 29), dt.date(2028, 2, 29), 28),
-        (dt.date(2030, 1, 1), dt.date(2027, 1, 1), -3),
-    ],
-)
-def test_it_counts_whole_years_of_age(born: dt.date, day: dt.date, age: int) -> None:
-    assert planning_adapter.age_on(born, day) == age
-
-
 def test_it_takes_the_age_on_the_clinic_date_not_the_utc_date(
     patient_a: Patient, site_a: Site
 ) -> None:

@@ -146,7 +146,7 @@ PAGES = [
     Route(
         "consent_templates:publish",
         "/consent/templates/publish/",
-        C.TAKE_CONSENT,
+        C.PUBLISH_CONSENT,
         site_scoped=False,
     ),
     Route(
@@ -274,7 +274,7 @@ def world(
         )
         plan = plan_generate(consultation_id=consultation.pk, by=practitioner_a)
         template: ConsentTemplate = consent_template_publish(
-            by=practitioner_a, treatment="mesotherapy_face", title="Face", body="Risks..."
+            by=manager_a, treatment="mesotherapy_face", title="Face", body="Risks..."
         )
         record = consent_record_sign(
             by=practitioner_a,

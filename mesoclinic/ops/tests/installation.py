@@ -75,7 +75,7 @@ class Installation:
         import psycopg
 
         with psycopg.connect(self.database_url, autocommit=True) as pg:
-            return pg.execute(sql).fetchall()  # type: ignore[arg-type]  # fixed test SQL
+            return pg.execute(sql).fetchall()
 
     def run(
         self, *args: str, check: bool = True, **variables: str

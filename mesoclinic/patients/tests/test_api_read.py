@@ -57,6 +57,7 @@ def test_it_lists_the_sites_patients(
         "archived_at": None,
         "created_at": item["created_at"],
         "updated_at": item["updated_at"],
+        "version": 1,
     }
     event = AuditEvent.objects.get(object_type="patient_list")
     assert (event.action, event.actor) == (Action.LIST, receptionist_a)

@@ -149,11 +149,11 @@ CASES: list[tuple[str, Patient, tuple[C, ...], Knowledge, dict[str, Any]]] = [
                     None,
                 )
             ],
-            # Dutasteride's own course: 7 sessions at irregular weeks [R51], so only the first
-            # visit is dated; its maintenance review is its own (every 3 months [R54]).
+            # Dutasteride's own course: 7 sessions at the pilot RCT's weeks 0, 1, 2, 3, 5, 7 and
+            # 11 [R51]; its maintenance review is its own (every 3 months [R54]).
             "courses": [("hair_loss.scalp.dutasteride", ("scalp",), 7, None, 12)],
             # 4.5 mg/kg x 80 kg = 360 mg, above the 300 mg absolute cap.
-            "visits": [(0, ("scalp",), None, None, 300.0)],
+            "visits": [(7 * w, ("scalp",), None, None, 300.0) for w in (0, 1, 2, 3, 5, 7, 11)],
             "alternatives": ["low_level_laser_hair", "topical_minoxidil"],
         },
     ),

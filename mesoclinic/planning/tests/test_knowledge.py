@@ -716,6 +716,31 @@ def test_it_refuses_a_protocol_with_two_active_substances(kb: Path) -> None:
     ]
 
 
+def test_it_loads_a_fixed_schedule_of_weeks(kb: Path) -> None:
+    edit(
+        kb,
+        "protocols.toml",
+        'substances = ["dutasteride"]',
+        'substances = ["dutasteride"]\nsession_weeks = { weeks = [0, 1, 3], sources = ["R1"] }',
+    )
+    scalp = next(p for p in load_knowledge(kb).protocols if p.code == "hair_loss.scalp")
+    assert (scalp.session_weeks, scalp.session_weeks_sources) == ((0, 1, 3), ("R1",))
+
+
+def test_it_refuses_a_schedule_that_does_not_rise_or_miscounts_the_sessions(kb: Path) -> None:
+    edit(
+        kb,
+        "protocols.toml",
+        'substances = ["dutasteride"]',
+        'substances = ["dutasteride"]\nsession_weeks = { weeks = [0, 2, 1], sources = ["R1"] }',
+    )
+    assert problems(kb) == [
+        f"{SCALP}: session_weeks.weeks: must be rising whole weeks from 0 (got [0, 2, 1])"
+    ]
+    edit(kb, "protocols.toml", "weeks = [0, 2, 1]", "weeks = [0, 2]")
+    assert problems(kb) == [f"{SCALP}: session_weeks.weeks: 2 weeks for 3 sessions"]
+
+
 # --- zones -------------------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from mesoclinic.planning.engine import make_plan
+from mesoclinic.planning.knowledge import default_knowledge
 from mesoclinic.planning.knowledge_model import Knowledge
 from mesoclinic.planning.model import ConcernRequest, Patient, PlanRequest, Sex
 from mesoclinic.planning.tests.doubles import KB_WITH_VOLUMES
@@ -34,8 +35,20 @@ def test_lidocaine_with_adrenaline_is_planned_to_its_own_ceiling() -> None:
     plan = make_plan(PlanRequest(PATIENT, (PIGMENTATION,)), kb)
     (area,) = plan.areas
     assert [s.code for s in area.substances] == ["tranexamic_acid", "lidocaine_adrenaline"]
-    # 7 mg/kg x 60 kg = 420 mg, under the 500 mg absolute cap; 20 mL at 10 mg/mL = 200 mg.
-    assert [(v.lidocaine_mg, v.lidocaine_max_mg) for v in plan.visits] == [(200.0, 420.0)] * 3
+    # 7 mg/kg x 60 kg = 420 mg, under the 500 mg absolute cap, i.e. 42 mL at 10 mg/mL;
+    # 20 mL at 10 mg/mL = 200 mg.
+    assert [(v.lidocaine_mg, v.lidocaine_max_mg, v.lidocaine_max_ml) for v in plan.visits] == [
+        (200.0, 420.0, 42.0)
+    ] * 3
+
+
+def test_a_visit_with_lidocaine_of_unknown_volume_still_gets_its_ceiling_in_ml() -> None:
+    plan = make_plan(PlanRequest(PATIENT, (PIGMENTATION,)), default_knowledge())
+    # The volume is not established, so the amount is not either; the ceiling is, as mL.
+    assert [(v.lidocaine_mg, v.lidocaine_max_mg, v.lidocaine_max_ml) for v in plan.visits] == [
+        (None, 270.0, 27.0)
+    ] * 3
+    assert [f.code for f in plan.findings] == ["lidocaine_dose_unchecked"]
 
 
 def test_plain_lidocaines_lower_ceiling_bounds_a_plan_with_both() -> None:

@@ -76,3 +76,13 @@ def test_each_protocol_brings_its_own_technique_course_and_maintenance(
     ):
         if quantity.note:
             assert any(quantity.note.rstrip(".") in note for note in area.notes)
+
+
+def test_the_area_names_the_other_suitable_substances_with_their_own_protocols() -> None:
+    man = Patient(age=40, sex=Sex.MALE, weight_kg=80)
+    request = (ConcernRequest("hair_loss", ("scalp",)),)
+    (area,) = make_plan(PlanRequest(man, request), KB).areas
+    assert "Also suitable: Minoxidil (evidence: RCT), with its own protocol." in area.notes
+    allergic = Patient(age=40, sex=Sex.MALE, weight_kg=80, allergies=("minoxidil",))
+    (area,) = make_plan(PlanRequest(allergic, request), KB).areas
+    assert not [note for note in area.notes if note.startswith("Also suitable")]

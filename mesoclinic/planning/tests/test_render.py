@@ -104,6 +104,7 @@ EXPECTED = {
             "zones": ["cheeks"],
             "sessions": 3,
             "interval_days": 28,
+            "session_days": [],
             "maintenance": {
                 "review_after_weeks": 12,
                 "evidence": "expert_opinion",
@@ -122,6 +123,7 @@ EXPECTED = {
             "volume_ml": 1.0,
             "lidocaine_mg": 0.0,
             "lidocaine_max_mg": 300.0,
+            "lidocaine_max_ml": None,
         },
         {
             "day": 29,
@@ -130,6 +132,7 @@ EXPECTED = {
             "volume_ml": None,
             "lidocaine_mg": None,
             "lidocaine_max_mg": None,
+            "lidocaine_max_ml": None,
         },
     ],
     "sources": {

@@ -83,7 +83,8 @@ def test_it_sets_a_depth_the_engine_left_unestablished_as_a_whole(
     with pytest.raises(Invalid) as caught:
         _edit(plan, practitioner_a, f"areas[{scalp}].depth_mm.target", 1.2)
     assert caught.value.errors["path"][0] == (
-        f'"areas[{scalp}].depth_mm.target" is not in this plan: areas[{scalp}].depth_mm is not set '
+        f'path: "areas[{scalp}].depth_mm.target" is not in this plan: '
+        f"areas[{scalp}].depth_mm is not set "
         f'(did you mean "areas[{scalp}].depth_mm"?)'
     )
     edit = _edit(
@@ -130,7 +131,7 @@ def test_it_refuses_a_bad_path_naming_it(
 ) -> None:
     with pytest.raises(Invalid) as caught:
         _edit(plan, practitioner_a, path, 20)
-    assert caught.value.errors == {"path": [message]}
+    assert caught.value.errors == {"path": [f"path: {message}"]}
 
 
 @pytest.mark.parametrize(
@@ -201,7 +202,7 @@ def test_it_refuses_a_value_of_the_wrong_kind(
         )
     with pytest.raises(Invalid) as caught:
         _edit(plan, practitioner_a, path, value)
-    assert caught.value.errors == {"value": [message]}
+    assert caught.value.errors == {"value": [f"value: {message}"]}
 
 
 def test_it_reports_a_missing_reason_and_a_bad_value_together(
@@ -216,7 +217,7 @@ def test_it_refuses_an_edit_that_changes_nothing(plan: StoredPlan, practitioner_
     sessions = plan.current["courses"][0]["sessions"]
     with pytest.raises(Invalid) as caught:
         _edit(plan, practitioner_a, "courses[0].sessions", sessions)
-    assert caught.value.errors == {"value": [f"courses[0].sessions is already {sessions}"]}
+    assert caught.value.errors == {"value": [f"value: courses[0].sessions is already {sessions}"]}
 
 
 def test_it_refuses_edits_once_the_consultation_is_completed(

@@ -1,13 +1,8 @@
 // Accounts pages, progressive enhancement only: every page works without this file.
-// 1. Move focus to the error summary, so screen readers announce it and keyboard users start there.
-// 2. Offer a "Copy token" button for a new API token when the clipboard API is available.
+// Offers a "Copy token" button for a new API token when the clipboard API is available (the
+// error summary's focus is core/error-summary.js, on every page).
 (function () {
   "use strict";
-
-  var summary = document.getElementById("error-summary");
-  if (summary) {
-    summary.focus();
-  }
 
   var buttons = document.querySelectorAll("[data-copy-target]");
   Array.prototype.forEach.call(buttons, function (button) {
