@@ -49,7 +49,8 @@ class Room(models.Model):
 
 class Service(models.Model):
     """What is booked. ``patient_facing_name`` is shown on public pages: it names no
-    prescription-only medicine (UK advertising rules; checked by ``service_save``)."""
+    prescription-only medicine (UK advertising rules; checked by
+    ``services.service_save``)."""
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120)

@@ -46,7 +46,7 @@ MARGIN = dt.timedelta(days=2)
 
 
 def site_zone(site: Site) -> ZoneInfo:
-    return ZoneInfo(site.time_zone)
+    return site.zone
 
 
 def service_get(code: str) -> Service:
@@ -192,7 +192,7 @@ def calendar_load(
         )
 
     return Calendar(
-        site=engine.Site(site.time_zone, frozenset(holidays)),
+        site=engine.Site(site_zone(site).key, frozenset(holidays)),
         practitioners=tuple(
             engine.Practitioner(
                 id=str(p.pk),

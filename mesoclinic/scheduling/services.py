@@ -18,6 +18,7 @@ appointments (the patient is still checked), and the reason is audited.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
@@ -34,6 +35,7 @@ from mesoclinic.availability.model import CourseQuery, SlotQuery
 from mesoclinic.core.db import retry_on_contention, violated_constraint
 from mesoclinic.core.errors import Conflict, Invalid, NotFound
 from mesoclinic.patients.selectors import patient_get_for_write
+from mesoclinic.planning.knowledge import default_knowledge
 from mesoclinic.scheduling.models import (
     MIDNIGHT,
     Appointment,
@@ -839,3 +841,82 @@ def time_off_remove(*, actor: User, practitioner_id: int, time_off_id: int) -> N
             site_id=row.site_id,
             detail={"removed": True, "kind": row.kind},
         )
+
+
+def _pom_terms() -> list[tuple[str, str]]:
+    """Each prescription-only medicine of the knowledge base as terms to look for: its name
+    before any bracket, its code in words, and a bracketed short name (TXA, CCH, PC/DC)."""
+    terms: list[tuple[str, str]] = []
+    for substance in default_knowledge().substances.values():
+        if not substance.prescription_only:
+            continue
+        head, _, rest = substance.name.partition("(")
+        candidates = {head.strip(), substance.code.replace("_", " ")}
+        short = rest.split(")")[0].strip()
+        if short and short.replace("/", "").isupper():
+            candidates.add(short)
+        terms += [(term.lower(), substance.name) for term in candidates if len(term) >= 3]
+    return terms
+
+
+def prescription_only_named(text: str) -> list[str]:
+    """The prescription-only medicines ``text`` names (whole words, any case)."""
+    lowered = f" {re.sub(r'[^a-z0-9/]+', ' ', text.lower())} "
+    found: list[str] = []
+    for term, name in _pom_terms():
+        if f" {term} " in lowered and name not in found:
+            found.append(name)
+    return found
+
+
+def service_save(
+    *,
+    actor: User,
+    code: str,
+    name: str,
+    patient_facing_name: str,
+    duration: dt.timedelta,
+    buffer_before: dt.timedelta = dt.timedelta(0),
+    buffer_after: dt.timedelta = dt.timedelta(0),
+    room_type: str = "",
+    needs_prescriber: bool = False,
+    active: bool = True,
+) -> Service:
+    """Create or update the service ``code`` (managers only).
+
+    ``patient_facing_name`` is shown on public pages, so it may name no prescription-only
+    medicine (UK advertising rules): refused with the medicines it names.
+    """
+    require(actor, Capability.MANAGE_SCHEDULE, what="service")
+    named = prescription_only_named(patient_facing_name)
+    if named:
+        raise Invalid(
+            {
+                "patient_facing_name": [
+                    "patient_facing_name: public pages may not name prescription-only "
+                    f"medicines; “{patient_facing_name[:60]}” names {', '.join(named)}."
+                ]
+            }
+        )
+    with transaction.atomic():
+        service, created = Service.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "patient_facing_name": patient_facing_name,
+                "duration": duration,
+                "buffer_before": buffer_before,
+                "buffer_after": buffer_after,
+                "room_type": room_type,
+                "needs_prescriber": needs_prescriber,
+                "active": active,
+            },
+        )
+        service.full_clean()
+        audit_record(
+            action=Action.CREATE if created else Action.UPDATE,
+            object_type="service",
+            object_id=service.pk,
+            detail={"code": code},
+        )
+    return service

@@ -256,3 +256,29 @@ def test_a_service_needing_a_prescriber_refuses_a_non_prescriber(
     nurse = _staff("nina_nurse", Role.PRACTITIONER, site_a)
     with pytest.raises(Invalid):
         book(receptionist_a, patient_a, nurse, at(MONDAY, 10))
+
+
+def test_a_service_name_for_patients_names_no_prescription_only_medicine(
+    manager_a: User, receptionist_a: User
+) -> None:
+    from mesoclinic.scheduling.services import service_save
+
+    def save(actor: User, public: str) -> Service:
+        with acting_as(actor):
+            return service_save(
+                actor=actor,
+                code="txa",
+                name="Tranexamic acid mesotherapy",
+                patient_facing_name=public,
+                duration=dt.timedelta(minutes=30),
+            )
+
+    with pytest.raises(Invalid) as refused:
+        save(manager_a, "TXA brightening")
+    assert "Tranexamic acid" in refused.value.message
+    with pytest.raises(Invalid):
+        save(manager_a, "Minoxidil for hair")
+    with pytest.raises(Forbidden):
+        save(receptionist_a, "Pigmentation treatment")
+    saved = save(manager_a, "Pigmentation treatment")
+    assert saved.name == "Tranexamic acid mesotherapy"  # the staff name may say what it is
