@@ -8,6 +8,7 @@ does so a bounded number of times. SQLite serialises writers and raises neither.
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -18,7 +19,7 @@ T = TypeVar("T")
 
 CONTENTION_STATES = frozenset({"40001", "40P01"})
 EXCLUSION_VIOLATION = "23P01"
-ATTEMPTS = 4
+ATTEMPTS = 6
 
 
 def sqlstate(error: BaseException) -> str | None:
@@ -38,9 +39,11 @@ def violated_constraint(error: IntegrityError) -> str | None:
 def retry_on_contention(work: Callable[[], T], *, attempts: int = ATTEMPTS) -> T:
     """Run ``work`` (a whole transaction) again after a deadlock or serialization failure.
 
-    At most ``attempts`` runs, with a short growing pause between them; the last failure is
-    raised. Inside an outer transaction nothing can be retried (the outer one is aborted too),
-    so ``work`` then runs once.
+    At most ``attempts`` runs, with a random pause between them that doubles each time (up to
+    about 10, 20, 40... ms): the randomness breaks the symmetry of transactions that started
+    together and would otherwise deadlock again together. The last failure is raised. Inside
+    an outer transaction nothing can be retried (the outer one is aborted too), so ``work``
+    then runs once.
     """
     if connection.in_atomic_block:
         return work()
@@ -50,5 +53,5 @@ def retry_on_contention(work: Callable[[], T], *, attempts: int = ATTEMPTS) -> T
         except DatabaseError as error:
             if attempt == attempts or sqlstate(error) not in CONTENTION_STATES:
                 raise
-            time.sleep(0.005 * attempt)
+            time.sleep(random.uniform(0, 0.01 * 2 ** (attempt - 1)))  # noqa: S311 - not secret
     raise AssertionError("unreachable")  # pragma: no cover

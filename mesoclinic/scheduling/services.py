@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from mesoclinic.accounts.access import Capability, require, site_ids
+from mesoclinic.accounts.models import User
 from mesoclinic.audit.models import Action
 from mesoclinic.audit.services import audit_denied, audit_record
 from mesoclinic.availability.course import place_course
@@ -60,7 +61,7 @@ from mesoclinic.scheduling.selectors import (
 )
 
 if TYPE_CHECKING:
-    from mesoclinic.accounts.models import Site, User
+    from mesoclinic.accounts.models import Site
     from mesoclinic.patients.models import Patient
 
 T = TypeVar("T")
@@ -223,6 +224,24 @@ def _atomic(work: Callable[[], T], *, site: Site, start: Callable[[], dt.datetim
     return retry_on_contention(attempt)
 
 
+def _lock(practitioner_id: int, site: Site, room_type: str) -> None:
+    """Queue this transaction behind others booking the same practitioner or room type.
+
+    PostgreSQL row locks (``FOR UPDATE``; SQLite's IMMEDIATE transaction already holds the
+    whole database): the practitioner's row, then the site's rooms of the type, in id order,
+    so two bookings never wait for each other in a cycle. Without them, 8 requests racing for
+    one slot were all refused by the exclusion constraint too, but as deadlocks, retried.
+    """
+    list(User.objects.select_for_update().filter(pk=practitioner_id).values_list("pk"))
+    if room_type:
+        list(
+            Room.objects.select_for_update()
+            .filter(site=site, room_type=room_type)
+            .order_by("pk")
+            .values_list("pk")
+        )
+
+
 def _write_one(
     *,
     actor: User,
@@ -240,6 +259,7 @@ def _write_one(
     end = start + service.duration
     held_from, held_until = start - service.buffer_before, end + service.buffer_after
     practitioner = placement.practitioner
+    _lock(practitioner.pk, site, service.room_type)
     if not _in_working_time(site, practitioner, held_from, held_until):
         raise OutsideHours(
             f"{practitioner} does not work at {_local(held_from, site)} to "
@@ -576,6 +596,7 @@ def appointment_reschedule(*, actor: User, appointment_id: int, start: dt.dateti
     def write() -> Appointment:
         appointment = _locked(appointment_id)
         site, service = appointment.site, appointment.service
+        _lock(appointment.practitioner_id, site, service.room_type)
         if appointment.status not in MOVABLE:
             raise Conflict(f"A {appointment.get_status_display().lower()} appointment cannot move.")
         old = appointment.start
