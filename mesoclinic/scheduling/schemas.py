@@ -11,7 +11,7 @@ import datetime as dt
 from ninja import Schema
 from pydantic import AwareDatetime, Field
 
-from mesoclinic.core.schemas import InputSchema
+from mesoclinic.core.schemas import ErrorOut, InputSchema
 
 
 class AvailabilityParams(Schema):
@@ -91,8 +91,9 @@ class CourseOut(Schema):
     appointments: list[AppointmentOut]
 
 
-class SessionConflictOut(Schema):
-    error: str
+class SessionConflictOut(ErrorOut):
+    """409: the one envelope, with what was taken and, for a course, the session."""
+
     session: int | None = Field(
         default=None, description="The first session (from 1) that could not be placed."
     )
