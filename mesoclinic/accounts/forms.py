@@ -14,6 +14,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.forms.utils import ErrorDict, ErrorList
 
 from mesoclinic.accounts.models import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, Role, Site
+from mesoclinic.core.forms import without_browser_limits
 
 _CODE = re.compile(r"\d{6}")
 
@@ -22,7 +23,12 @@ class LabelledErrorsMixin:
     """Prefixes each field error that does not name its field with "<label>: ".
 
     Catches the messages written elsewhere (Django's password validators, model checks).
+    Length limits are the server's (``without_browser_limits``).
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        without_browser_limits(self)  # type: ignore[arg-type]
 
     fields: dict[str, forms.Field]
     _errors: ErrorDict | None
@@ -139,7 +145,14 @@ class StaffForm(LabelledErrorsMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
     )
     email = forms.EmailField(label="Email", required=False)
-    role = forms.ChoiceField(label="Role", choices=Role.choices)
+    # No role is preselected: the first of the list is clinic manager, the role with the most
+    # rights, and a form that offers it by default hands those rights to whoever is added
+    # without a second look.
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[("", "Choose a role"), *Role.choices],
+        error_messages={"required": "Role: choose what this person does at the clinic."},
+    )
     is_prescriber = forms.BooleanField(
         label="Prescriber", required=False, help_text="An independent prescriber."
     )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from mesoclinic.accounts.views import signin, staff, tokens
+from mesoclinic.accounts.views import sessions, signin, staff, tokens
 
 app_name = "accounts"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("mfa/", signin.mfa_view, name="mfa"),
     path("password/", signin.password_view, name="password"),
     path("tokens/", tokens.tokens_view, name="tokens"),
+    path("sessions/", sessions.sessions_view, name="sessions"),
+    path("sessions/<str:handle>/end/", sessions.session_end_view, name="session_end"),
     path("tokens/<int:token_id>/revoke/", tokens.token_revoke_view, name="token_revoke"),
     path("staff/", staff.staff_list_view, name="staff"),
     path("staff/new/", staff.staff_create_view, name="staff_create"),

@@ -15,6 +15,7 @@ object_type "audit_log" and the filters in the detail.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import zoneinfo
@@ -28,6 +29,7 @@ from django.utils import timezone
 
 from mesoclinic.accounts.access import Capability, require, site_ids
 from mesoclinic.accounts.models import Site, User
+from mesoclinic.audit import wording
 from mesoclinic.audit.models import Action, AuditEvent
 from mesoclinic.audit.services import audit_record
 from mesoclinic.patients.models import Patient
@@ -96,6 +98,11 @@ class AuditRow:
     ip: str
     path: str
     detail: str
+    # For the page: what happened in words, the detail as labelled fields, and how many events
+    # the row stands for (thumbnails of one page view are folded into one row).
+    summary: str = ""
+    details: tuple[tuple[str, str], ...] = ()
+    count: int = 1
 
 
 @dataclass(frozen=True)
@@ -134,8 +141,41 @@ def audit_log_page(user: User, scope: AuditScope, filters: AuditFilters, *, page
     )
     offset = (page - 1) * AUDIT_PAGE_SIZE
     events = list(audit_events(scope, filters)[offset : offset + AUDIT_PAGE_SIZE + 1])
-    rows = [_row(event, scope) for event in events[:AUDIT_PAGE_SIZE]]
+    rows = _folded([_row(event, scope) for event in events[:AUDIT_PAGE_SIZE]])
     return AuditPage(rows=rows, page=page, has_next=len(events) > AUDIT_PAGE_SIZE)
+
+
+# Thumbnails one page shows are fetched within moments of each other; a longer gap is
+# another look at the page.
+FOLD_WITHIN = dt.timedelta(seconds=30)
+
+
+def _folded(rows: list[AuditRow]) -> list[AuditRow]:
+    """Consecutive allowed thumbnail views of one patient by one actor, each within
+    ``FOLD_WITHIN`` of the one before, as one row counting them (a gallery is one look)."""
+    folded: list[AuditRow] = []
+    for row in rows:
+        last = folded[-1] if folded else None
+        if (
+            last is not None
+            and row.object_type == last.object_type == "photo_thumbnail"
+            and (row.actor, row.action, row.outcome, row.patient_name)
+            == (last.actor, last.action, last.outcome, last.patient_name)
+            and row.outcome == "allowed"
+            and abs(last.at_utc - row.at_utc) <= FOLD_WITHIN * last.count
+        ):
+            count = last.count + 1
+            folded[-1] = dataclasses.replace(
+                last,
+                count=count,
+                summary=wording.sentence(
+                    last.actor, last.action, last.object_type, denied=False, count=count
+                ),
+                details=(("Photos", f"{count} thumbnails shown together"),),
+            )
+        else:
+            folded.append(row)
+    return folded
 
 
 def audit_log_export(user: User, scope: AuditScope, filters: AuditFilters) -> Iterator[AuditRow]:
@@ -213,6 +253,13 @@ def _row(event: AuditEvent, scope: AuditScope) -> AuditRow:
         ip=event.ip or "",
         path=event.path,
         detail=json.dumps(event.detail, ensure_ascii=False, sort_keys=True) if event.detail else "",
+        summary=wording.sentence(
+            event.actor_username or "Someone not signed in",
+            event.action,
+            event.object_type,
+            denied=event.outcome == "denied",
+        ),
+        details=tuple(wording.fields(event.detail)),
     )
 
 

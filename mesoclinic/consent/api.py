@@ -101,6 +101,7 @@ def sign(request: HttpRequest, payload: SignIn) -> Status[RecordOut] | Status[Er
             method=payload.method,
             signature=payload.signature,
             confirmed=payload.confirmed,
+            name_checked=payload.name_checked,
         )
     except PatientArchived as archived:
         return Status(409, ErrorOut(error=archived.message))

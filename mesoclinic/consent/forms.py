@@ -22,6 +22,13 @@ class SignConsentForm(forms.Form):
         strip=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    name_checked = forms.BooleanField(
+        label=(
+            "The name is right as typed, though it differs from the name on record (for "
+            "example a new family name)."
+        ),
+        required=False,
+    )
     method = forms.ChoiceField(
         label="How the patient signs",
         choices=SignatureMethod.choices,

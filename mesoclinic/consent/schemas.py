@@ -64,6 +64,13 @@ class SignIn(InputSchema):
     confirmed: bool = Field(
         default=False, description="The patient read, understood and agrees; must be true."
     )
+    name_checked: bool = Field(
+        default=False,
+        description=(
+            "Staff checked a signed name that differs from the patient's name on record; "
+            "without it such a name is refused (422)."
+        ),
+    )
 
 
 class RecordOut(Schema):

@@ -10,6 +10,7 @@ with the refused write.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -32,6 +33,7 @@ from mesoclinic.consent.models import (
 from mesoclinic.consent.selectors import photo_consent_current
 from mesoclinic.consent.signature import SignatureRejected, signature_png
 from mesoclinic.core.errors import Invalid, NotFound, invalid_from
+from mesoclinic.patients.models import normalise_name
 from mesoclinic.patients.selectors import patient_get_for_user, patient_get_for_write
 
 if TYPE_CHECKING:
@@ -127,6 +129,19 @@ def _publish(*, by: User, treatment: str, title: str, body: str) -> ConsentTempl
     return template
 
 
+def is_patients_name(signed_name: str, patient: Patient) -> bool:
+    """Whether ``signed_name`` holds every word of the patient's family name and the first word
+    of their given name, compared as search compares names (case, accents and punctuation
+    folded): "alice anderson", "Alice M. Anderson" and "ANDERSON Alice" are Alice Anderson."""
+
+    def words(text: str) -> set[str]:
+        return {part for part in re.split(r"[^\w]+", normalise_name(text)) if part}
+
+    signed = words(signed_name)
+    first_given = patient.given_name.split()[:1]
+    return words(patient.family_name) <= signed and words(" ".join(first_given)) <= signed
+
+
 def consent_record_sign(
     *,
     by: User,
@@ -136,8 +151,13 @@ def consent_record_sign(
     method: str,
     signature: str,
     confirmed: bool,
+    name_checked: bool = False,
 ) -> ConsentRecord:
     """Record the patient's signed consent to the template version they were shown.
+
+    A typed or printed name that is not the patient's name on record (``is_patients_name``)
+    is refused unless ``name_checked`` says staff checked it (a new family name, a name the
+    patient prefers): consent signed under a stranger's name is a mistake caught now or never.
 
     An archived patient's record is read-only (``PatientArchived``, audited).
     Refuses (``Invalid``, one entry per bad field): an unknown template; a template version
@@ -178,6 +198,13 @@ def consent_record_sign(
         errors["signed_name"] = ["Full name is blank: the patient types their full name."]
     elif len(signed_name) > MAX_NAME:
         errors["signed_name"] = [f"Full name is {len(signed_name)} characters; at most {MAX_NAME}."]
+    elif not name_checked and not is_patients_name(signed_name, patient):
+        errors["signed_name"] = [
+            f"Full name “{signed_name[:40]}{'…' if len(signed_name) > 40 else ''}” is not the "
+            "patient's name on record "
+            f"({patient.given_name} {patient.family_name}): check it with the patient, or tick "
+            "“The name is right as typed” to sign with it."
+        ]
     if not confirmed:
         errors["confirmed"] = [
             "Confirmation is not ticked: the patient confirms they have read and understood."
@@ -223,6 +250,8 @@ def consent_record_sign(
                     "treatment": template.treatment,
                     "version": template.version,
                     "method": method,
+                    # Signed under a name staff checked though it is not the one on record.
+                    **({"name_checked": True} if name_checked else {}),
                 },
             )
     except BaseException as error:

@@ -75,6 +75,7 @@ def sign(request: HttpRequest, patient_id: int, treatment: str) -> HttpResponse:
                     method=form.cleaned_data["method"],
                     signature=form.cleaned_data["signature"],
                     confirmed=form.cleaned_data["confirmed"],
+                    name_checked=form.cleaned_data["name_checked"],
                 )
             except Invalid as invalid:
                 add_invalid(form, invalid)

@@ -232,6 +232,8 @@ def _require_signed_plan(consultation: Consultation) -> None:
 def _validate(consultation: Consultation) -> None:
     """The knowledge base's checks first (codes, with nearest-code hints), then the model's."""
     errors = planning_adapter.validation_errors(consultation)
+    if problem := _held_at_problem(consultation):
+        errors.setdefault("held_at", []).append(problem)
     if consultation.pregnant and consultation.childbearing_potential is False:
         errors.setdefault("childbearing_potential", []).append(
             "childbearing_potential: a pregnant patient has childbearing potential; record "
@@ -243,3 +245,15 @@ def _validate(consultation: Consultation) -> None:
         consultation.full_clean(exclude=["patient", "practitioner", "site"])
     except ValidationError as error:
         raise invalid_from(error, instance=consultation) from None
+
+
+def _held_at_problem(consultation: Consultation) -> str | None:
+    """Why ``held_at`` cannot be right for this patient (before they were born), naming the
+    date as the pages print it; None when it can. The bounds every consultation shares (more
+    than a year ahead) are ``_check_held_at``'s."""
+    day = timezone.localdate(consultation.held_at)
+    shown = f"{day.day} {day:%B %Y}"
+    born = consultation.patient.date_of_birth
+    if day < born:
+        return f"held_at: {shown} is before the patient was born ({born.day} {born:%B %Y})"
+    return None

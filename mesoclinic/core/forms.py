@@ -4,15 +4,35 @@
 form. ``NamedErrorsMixin`` leads each of the form's own errors with the field's label and the
 value typed. ``error_summary`` lists every error for the page's summary
 (``core/_error_summary.html``; in templates, the ``error_summary`` filter).
+
+Length limits are the server's, which can say what is wrong: ``without_browser_limits`` drops
+the ``maxlength`` attribute that would let the browser cut a pasted value without a word.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.utils import ErrorList
 
 from mesoclinic.core.errors import Invalid
+
+# What an error message echoes of a typed value: a pasted page must not be repeated whole.
+ECHO_MAX = 40
+
+
+def without_browser_limits(form: forms.BaseForm) -> None:
+    """Drop the ``maxlength`` attribute Django gives a text input with a ``max_length``.
+
+    With it the browser cuts a pasted value at the limit without a word, and the record saves
+    a name or note that is not what was typed; without it the server refuses the value with a
+    message naming the field and the length ("is 10000 characters long; at most 100").
+    """
+    for field in form.fields.values():
+        field.widget.attrs.pop("maxlength", None)
+
 
 # For a page whose general errors are best announced at the form itself (``<form id="form">``).
 FORM_ANCHOR: dict[str, str] = {NON_FIELD_ERRORS: "form"}
@@ -40,7 +60,12 @@ def add_invalid(form: forms.BaseForm, error: Invalid) -> None:
 
 
 class NamedErrorsMixin:
-    """Prefixes each field error with the field's label and, if absent, the value typed."""
+    """Prefixes each field error with the field's label and, if absent, the value typed (cut
+    at ``ECHO_MAX`` characters); sends no ``maxlength`` to the browser."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        without_browser_limits(self)  # type: ignore[arg-type]
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
@@ -60,7 +85,8 @@ class NamedErrorsMixin:
                 if text.startswith(f"{label}: "):
                     named.append(text)
                     continue
-                suffix = f" (you entered “{typed}”)" if typed and typed not in text else ""
+                echo = typed if len(typed) <= ECHO_MAX else typed[:ECHO_MAX] + "…"
+                suffix = f" (you entered “{echo}”)" if typed and typed not in text else ""
                 named.append(f"{label}: {text}{suffix}")
             errors_by_field[name] = ErrorList(named)
 

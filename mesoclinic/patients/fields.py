@@ -16,6 +16,8 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
+from mesoclinic.core.forms import without_browser_limits
+
 SHOWN_MAX = 40
 
 
@@ -168,7 +170,12 @@ class AccessibleForm(forms.Form):
 
     Django marks invalid inputs itself (``aria-invalid``, and ``aria-describedby`` pointing at
     ``<id>_helptext`` and ``<id>_error``, the ids the field template gives hint and errors).
+    Length limits are the server's (see ``without_browser_limits``).
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        without_browser_limits(self)
 
     def field_errors(self) -> dict[str, list[str]]:
         """The errors keyed by field name, for the API's envelope."""

@@ -69,7 +69,11 @@ class Patient(models.Model):
     search_phone = models.CharField(max_length=40, editable=False, blank=True)
     # The phone digits backwards, so that "ends with the typed digits" (the last six digits a
     # caller reads out) is a prefix match an index serves, as "starts with" is on search_phone.
-    search_phone_reversed = models.CharField(max_length=40, editable=False, blank=True)
+    # A database default too, so that a writer that does not know the column (an older
+    # migration state, a raw INSERT) still leaves a valid row; save() keeps it right.
+    search_phone_reversed = models.CharField(
+        max_length=40, editable=False, blank=True, db_default=""
+    )
     archived_at = models.DateTimeField(null=True, blank=True)
     # Optimistic locking: bumped by every change of the details, checked in the UPDATE
     # (patients.services.patient_update); the API's ETag and the edit form's hidden field.

@@ -26,6 +26,7 @@ from mesoclinic.core.time import age_on, today_in
 from mesoclinic.patients.errors import PatientArchived, PossibleDuplicate, StaleRecord
 from mesoclinic.patients.forms import PatientCreateForm, PatientForm
 from mesoclinic.patients.models import Patient
+from mesoclinic.patients.record_summary import record_summary_for_user
 from mesoclinic.patients.selectors import (
     PAGE_SIZE,
     patient_get_for_user,
@@ -149,6 +150,7 @@ def patient_detail_view(request: HttpRequest, patient_id: int) -> HttpResponse:
             if archived_at
             else "",
             "can_restore": can(user, RESTORE_CAPABILITY),
+            "record": record_summary_for_user(user, patient, zone=zone),
         },
     )
 

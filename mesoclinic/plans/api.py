@@ -8,12 +8,13 @@ body schema, so that its problem lines are the CLI's, word for word; the schemas
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from mesoclinic.planning.engine import make_plan
-from mesoclinic.planning.errors import PlanningError
+from mesoclinic.planning.errors import PlanningError, Problem
 from mesoclinic.planning.json_input import decode_json
 from mesoclinic.planning.knowledge import default_knowledge
 from mesoclinic.planning.render import plan_to_dict
@@ -43,7 +44,8 @@ def preview(request: HttpRequest) -> HttpResponse:
     authentication comes with the endpoints that store plans.
 
     200: the plan, whatever its verdict. 422: the body is not JSON, is an array, or breaks the
-    contract; ``problems`` holds one line per problem, as ``mesoclinic plan`` prints them.
+    contract; ``fields`` maps each field path to its problems (the API's one envelope) and
+    ``problems`` holds one line per problem, as ``mesoclinic plan`` prints them.
     413: the body is larger than 64 KiB.
     """
     # The declared length is checked before the body is read, so an oversized upload is refused
@@ -57,18 +59,23 @@ def preview(request: HttpRequest) -> HttpResponse:
     try:
         data = decode_json(body)
     except PlanningError as error:
-        return _problems(422, error.lines[0], list(error.lines))
+        return _problems(422, error.lines[0], error.problems)
     if isinstance(data, list):
         return _problems(
             422,
             "invalid plan request",
-            ["request: must be one plan request object; batches (arrays) are for the CLI only"],
+            [
+                Problem(
+                    "request",
+                    "must be one plan request object; batches (arrays) are for the CLI only",
+                )
+            ],
         )
     knowledge = default_knowledge()
     try:
         plan_request = parse_request(data, knowledge)
     except PlanningError as error:
-        return _problems(422, "invalid plan request", list(error.lines))
+        return _problems(422, "invalid plan request", error.problems)
     plan = make_plan(plan_request, knowledge)
     return _json(200, plan_to_dict(plan, knowledge))
 
@@ -82,12 +89,20 @@ def _declared_length(request: HttpRequest) -> int:
 
 def _too_large(size: int) -> HttpResponse:
     return _problems(
-        413, "request body too large", [f"request: at most {MAX_BODY_BYTES} bytes, got {size}"]
+        413,
+        "request body too large",
+        [Problem("request", f"at most {MAX_BODY_BYTES} bytes, got {size}")],
     )
 
 
-def _problems(status: int, error: str, problems: list[str]) -> HttpResponse:
-    return _json(status, {"error": error, "problems": problems})
+def _problems(status: int, error: str, problems: Sequence[Problem]) -> HttpResponse:
+    """The API's one envelope, ``fields`` keyed by each problem's path (``request`` for the
+    document as a whole), plus ``problems``: the same lines the CLI prints, in order."""
+    fields: dict[str, list[str]] = {}
+    for problem in problems:
+        fields.setdefault(problem.path or "request", []).append(str(problem))
+    lines = [str(problem) for problem in problems]
+    return _json(status, {"error": error, "fields": fields, "problems": lines})
 
 
 def _json(status: int, body: object) -> HttpResponse:

@@ -7,6 +7,8 @@ the two cannot show different things.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -46,6 +48,9 @@ class PlanDisplay:
     courses: list[JsonDict]
     visits: list[JsonDict]
     sources: list[tuple[str, str, str, str]]  # (id, citation, url, quality in words)
+    # False when every visit's lidocaine is 0 mg: the column would only say "none" beside a
+    # ceiling that does not apply.
+    visits_use_lidocaine: bool = True
 
 
 def code_label(code: str) -> str:
@@ -77,6 +82,8 @@ def plan_display(
             edited.get(f"visits[{index}]", set()),
             number=index + 1,
             zone_names=zone_names(visit.get("zones") or [], knowledge),
+            date=_day(visit.get("date")),
+            lidocaine=_lidocaine(visit),
         )
         for index, visit in enumerate(plan.get("visits") or [])
     ]
@@ -130,6 +137,7 @@ def plan_display(
         courses=courses,
         visits=visits,
         sources=sources,
+        visits_use_lidocaine=any(visit.get("lidocaine_mg") != 0 for visit in visits),
     )
 
 
@@ -167,19 +175,44 @@ FIELD_LABELS: Final[dict[str, str]] = {
 _CHOICE_VALUE_LIMIT: Final = 40
 
 
-def path_choices(plan: JsonDict, knowledge: Knowledge) -> list[tuple[str, str]]:
-    """(path, label) for every editable value of ``plan``, labelled with what it is now."""
-    choices = []
+Choices = list[tuple[str, list[tuple[str, str]]]]
+
+
+def path_choices(plan: JsonDict, knowledge: Knowledge) -> Choices:
+    """Every editable value of ``plan`` for a ``<select>``, grouped by what it belongs to.
+
+    One group per zone ("Forehead for Pigmentation (melasma)"), course and visit ("Visit 1, 11
+    January 2027"), in the plan's order; each option names the value in words with what it is
+    now ("Points: now 20"). A flat list of sixty "Forehead for ...: points; now 20" lines was
+    hard to read, and raw paths were harder.
+    """
+    groups: dict[str, list[tuple[str, str]]] = {}
     for path in plan_edits.editable_paths(plan):
         now = show_value(plan_edits.current_value(plan, path))
         if len(now) > _CHOICE_VALUE_LIMIT:
             now = now[: _CHOICE_VALUE_LIMIT - 1] + "…"
-        choices.append((path, f"{path_label(plan, path, knowledge)}; now {now}"))
-    return choices
+        where, words = _path_parts(plan, path, knowledge)
+        groups.setdefault(where, []).append((path, f"{words.capitalize()}: now {now}"))
+    return list(groups.items())
 
 
 def path_label(plan: JsonDict, path: str, knowledge: Knowledge) -> str:
     """ "Forehead for Pigmentation (melasma): points" for ``areas[0].points``; else the path."""
+    where, words = _path_parts(plan, path, knowledge)
+    return f"{where}: {words}" if where else path
+
+
+_PATH_IN_TEXT: Final = re.compile(r"\b(?:areas|courses|visits)\[[0-9]+\][A-Za-z0-9_.\[\]]*")
+
+
+def in_words(message: str, plan: JsonDict, knowledge: Knowledge) -> str:
+    """``message`` with each plan path in it ("areas[0].points") named as the page names it
+    ("Forehead for Pigmentation (melasma): points"), for errors shown to staff."""
+    return _PATH_IN_TEXT.sub(lambda m: path_label(plan, m.group(0), knowledge), message)
+
+
+def _path_parts(plan: JsonDict, path: str, knowledge: Knowledge) -> tuple[str, str]:
+    """(what the value belongs to, the value in words); ("", path) for a path not in ``plan``."""
     head, _, rest = path.partition(".")
     words = FIELD_LABELS.get(rest, code_label(rest))
     try:
@@ -193,11 +226,14 @@ def path_label(plan: JsonDict, path: str, knowledge: Knowledge) -> str:
                 words = f"{item['substances'][number]['name']} concentration"
         elif section == "courses":
             where = f"Course for {concern_names(item['concerns'], knowledge)}"
+        elif section == "visits":
+            day = _day(item.get("date"))
+            where = f"Visit {int(index) + 1}" + (f", {day.day} {day:%B %Y}" if day else "")
         else:
-            where = f"Visit {int(index) + 1}"
-    except (KeyError, IndexError, ValueError, TypeError):
-        return path
-    return f"{where}: {words}"
+            return "", path
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+        return "", path
+    return where, words
 
 
 def show_value(value: object) -> str:
@@ -218,6 +254,27 @@ def _web_url(url: object) -> str:
     if isinstance(url, str) and url.lower().startswith(("https://", "http://")):
         return url
     return ""
+
+
+def _day(value: object) -> dt.date | None:
+    """The contract's ISO date as a date, for the templates to print as the app does ("2
+    December 2026"); None for no date or (in a hand-edited plan) a value that is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _lidocaine(visit: Mapping[str, Any]) -> str:
+    """ "none" for a visit that uses no lidocaine (its ceiling does not matter then), else the
+    amount beside the ceiling."""
+    amount, ceiling = visit.get("lidocaine_mg"), visit.get("lidocaine_max_mg")
+    if amount == 0:
+        return "none"
+    shown = NOT_ESTABLISHED if amount is None else f"{show_value(amount)} mg"
+    return shown if ceiling is None else f"{shown} (at most {show_value(ceiling)} mg)"
 
 
 def _zone_name(code: str, knowledge: Knowledge) -> str:

@@ -14,6 +14,10 @@ Rules of this module:
 3. Numbers are finite and greater than 0, whole where the contract says whole, and a depth keeps
    min <= target <= max. Values are never set back to null.
 4. Every message names the path and the bad value, and the nearest valid path where one exists.
+5. A zone's volume follows its points and volume per point: changing either sets the zone's
+   ``volume_ml`` to their product once both are known, and each visit that treats the zone to
+   the sum of its zones' volumes (or null while any is unknown), as the engine computes them.
+   Setting ``volume_ml`` itself is still allowed, for a zone treated unevenly.
 """
 
 from __future__ import annotations
@@ -119,7 +123,26 @@ def apply_edit(plan: JsonDict, path: str, value: object) -> tuple[JsonDict, Any,
     if old_value == new_value:
         raise EditError("value", f"{path} is already {show(new_value)}")
     parent[key] = new_value
+    if path.endswith((".points", ".volume_per_point_ml")) and path.startswith("areas["):
+        _recompute_volumes(updated, int(path[len("areas[") :].split("]", 1)[0]))
     return updated, old_value, new_value
+
+
+def _recompute_volumes(plan: JsonDict, index: int) -> None:
+    """Rule 5, in place: area ``index``'s volume from its points, then its visits' volumes."""
+    area = plan["areas"][index]
+    points, per_point = area.get("points"), area.get("volume_per_point_ml")
+    if points is None or per_point is None:
+        return
+    area["volume_ml"] = round(points * per_point, 3)
+    volumes = {a.get("zone"): a.get("volume_ml") for a in plan.get("areas") or []}
+    for visit in plan.get("visits") or []:
+        zones = visit.get("zones") or []
+        if area.get("zone") not in zones:
+            continue
+        shares = [volumes.get(zone) for zone in zones]
+        known = [share for share in shares if share is not None]
+        visit["volume_ml"] = round(sum(known), 3) if len(known) == len(shares) else None
 
 
 def value_from_text(path: str, text: str) -> object:

@@ -10,7 +10,8 @@ from typing import Any
 
 from django import forms
 
-from mesoclinic.core.forms import NamedErrorsMixin
+from mesoclinic.core.errors import Invalid
+from mesoclinic.core.forms import NamedErrorsMixin, add_invalid
 from mesoclinic.planning.knowledge_model import Knowledge
 from mesoclinic.plans import display, edits
 from mesoclinic.plans.edits import EditError
@@ -48,6 +49,7 @@ class PlanEditForm(NamedErrorsMixin, forms.Form):
         field = self.fields["path"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
         field.choices = display.path_choices(plan, knowledge)
+        self.plan, self.knowledge = plan, knowledge
 
     def clean(self) -> dict[str, Any] | None:
         data = super().clean() or {}
@@ -56,5 +58,18 @@ class PlanEditForm(NamedErrorsMixin, forms.Form):
             try:
                 data["typed_value"] = edits.value_from_text(path, text)
             except EditError as error:
-                self.add_error(error.field, error.message)
+                self.add_error(error.field, self.in_words(error.message))
         return data
+
+    def in_words(self, message: str) -> str:
+        """``message`` with plan paths named as the page names them (``display.in_words``)."""
+        return display.in_words(message, self.plan, self.knowledge)
+
+    def add_plan_errors(self, error: Invalid) -> None:
+        """``plans.services.plan_edit``'s ``Invalid`` on the form (``add_invalid``), in the
+        user's words."""
+        worded = {
+            name: [self.in_words(message) for message in messages]
+            for name, messages in error.errors.items()
+        }
+        add_invalid(self, Invalid(worded))

@@ -212,7 +212,12 @@ class PlanSchema(_Strict):
 
 
 class ProblemSchema(_Strict):
+    """The API's error envelope (``error``, ``fields``) with the CLI's problem lines."""
+
     error: str
+    fields: dict[str, list[str]] = Field(
+        description="Each field path (``request`` for the whole body) to its problem lines."
+    )
     problems: list[str] = Field(description="One line per problem: field path, value, hint.")
 
 

@@ -102,7 +102,7 @@ def plan_edit(
                     reason=form.cleaned_data["reason"],
                 )
             except Invalid as error:
-                add_invalid(form, error)
+                form.add_plan_errors(error)
             else:
                 messages.success(request, "Plan changed; the reason is recorded.")
                 return redirect(_plan_url("plans:edit", plan))

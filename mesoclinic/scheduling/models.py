@@ -11,7 +11,7 @@ instants. An appointment keeps two spans:
 The spans of appointments that hold time (not cancelled, not a no-show, not an overbooking)
 never overlap per practitioner, room or patient. On PostgreSQL three exclusion constraints
 hold this (added by migration 0002, PostgreSQL only); on SQLite the booking services re-check
-inside the write transaction that SQLite serialises (decision 0030).
+inside the write transaction that SQLite serialises (decision 0033).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Writes of the diary: book, book a course, reschedule, cancel, move through statuses.
 
 Every write runs in one transaction, audited, and is guarded against double booking twice
-over (decision 0030):
+over (decision 0033):
 
 - inside the transaction it re-checks the practitioner, the room and the patient for overlap
   before it writes. On SQLite every transaction begins IMMEDIATE (decision 0004), so writers

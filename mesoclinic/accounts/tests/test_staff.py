@@ -170,6 +170,7 @@ def test_it_adds_a_prescriber_at_the_managers_site(
         ({"password": "password"}, "password", "Password: This password is too common."),
         ({"email": "not-an-email"}, "email", "Email: “not-an-email” is not an address."),
         ({"role": "surgeon"}, "role", "Role: “surgeon” is not one of the roles listed."),
+        ({"role": ""}, "role", "Role: choose what this person does at the clinic."),
         ({"sites": None}, "sites", "Sites: choose at least one site where this person works."),
     ],
 )
@@ -191,6 +192,17 @@ def test_it_names_the_field_to_change_and_keeps_what_was_typed(
     assert f'<a href="#{anchor}">{message}' in page.replace("&quot;", '"')
     assert 'value="Nadia"' in page
     assert not User.objects.filter(first_name="Nadia").exists()
+
+
+def test_the_new_staff_form_preselects_no_role(
+    client_for: ClientFor, manager_a: User, site_a: Site
+) -> None:
+    page = client_for(manager_a).get(NEW).content.decode()
+    select = page[
+        page.index('<select name="role"') : page.index("</select>", page.index('name="role"'))
+    ]
+    assert '<option value="" selected>Choose a role</option>' in select
+    assert "selected" not in select.replace('<option value="" selected>', "")
 
 
 def test_it_refuses_a_site_the_manager_does_not_manage(

@@ -126,7 +126,7 @@ def test_it_filters_by_days_in_the_clinics_zone(
         winter.pk
     ]
     page = client.get(URL, {"date_from": "2026-06-02"}).content.decode()
-    assert "02/06/2026 00:30:00" in page
+    assert "2 June 2026, 00:30:00" in page
     assert "Times are shown in Europe/London" in page
 
 

@@ -105,6 +105,8 @@ def sign(
             method="drawn" if drawn else "typed",
             signature=drawn_signature() if drawn else "",
             confirmed=True,
+            # Tests sign under names of their own (markup, other patients' names).
+            name_checked=True,
         )
 
 

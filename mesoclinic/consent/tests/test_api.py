@@ -132,6 +132,9 @@ def test_it_refuses_blank_unsigned_and_outdated_submissions(
     )
     assert blank.status_code == 422
     assert set(blank.json()["fields"]) == {"signed_name", "signature", "confirmed"}
+    stranger = post(client, f"{API}/records", sign_body(patient_a, face_template, signed_name="Bo"))
+    assert stranger.status_code == 422
+    assert "is not the patient's name on record" in stranger.json()["fields"]["signed_name"][0]
     publish(practitioner_a, body="Version two")
     outdated = post(client, f"{API}/records", sign_body(patient_a, face_template))
     assert outdated.status_code == 422

@@ -196,3 +196,45 @@ def test_it_refuses_other_methods(
     client_for: ClientFor, practitioner_a: User, patient_a: Patient
 ) -> None:
     assert client_for(practitioner_a).put(url(patient_a)).status_code == 405
+
+
+def test_a_name_that_is_not_the_patients_is_refused_with_a_way_to_confirm_it(
+    client_for: ClientFor, practitioner_a: User, patient_a: Patient, face_template: ConsentTemplate
+) -> None:
+    client = client_for(practitioner_a)
+    assert 'name="name_checked"' not in html(client.get(url(patient_a)))
+    response = client.post(url(patient_a), form(face_template, signed_name="Bob Brown"))
+    page = html(response)
+    assert not ConsentRecord.objects.exists()
+    assert (
+        "Full name “Bob Brown” is not the patient&#x27;s name on record (Alice Anderson): check "
+        "it with the patient, or tick “The name is right as typed” to sign with it."
+    ) in page
+    assert 'name="name_checked"' in page
+    assert 'value="Bob Brown"' in page
+
+    confirmed = client.post(
+        url(patient_a), form(face_template, signed_name="Bob Brown", name_checked="on")
+    )
+    record = ConsentRecord.objects.get()
+    assert confirmed.status_code == 302
+    assert record.signed_name == "Bob Brown"
+    event = AuditEvent.objects.get(action=Action.SIGN)
+    assert event.detail["name_checked"] is True
+
+
+@pytest.mark.parametrize(
+    "name", ["alice anderson", "ANDERSON, Alice", "Alice M. Anderson", "Alíce Anderson"]
+)
+def test_the_patients_name_in_any_case_order_or_with_middle_names_needs_no_check(
+    client_for: ClientFor,
+    practitioner_a: User,
+    patient_a: Patient,
+    face_template: ConsentTemplate,
+    name: str,
+) -> None:
+    response = client_for(practitioner_a).post(
+        url(patient_a), form(face_template, signed_name=name)
+    )
+    assert response.status_code == 302
+    assert ConsentRecord.objects.get().signed_name == name

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 
+import time_machine
 from django.test import Client
 
 from mesoclinic.accounts.models import User
@@ -159,3 +161,44 @@ def test_generating_a_plan_from_the_detail_page(
     plan = consultation.plans.get()
     assert response["Location"] == url("plan", plan=plan)
     assert plan.request["start_date"] == "2027-01-11"
+
+
+@time_machine.travel(dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.UTC), tick=False)
+def test_a_consultation_dated_years_ahead_is_refused_naming_the_date(
+    patient_a: Patient, practitioner_a: User, client_for: Callable[[User], Client]
+) -> None:
+    response = client_for(practitioner_a).post(
+        url("create", patient=patient_a), {**GOOD, "held_at": "2062-07-01T09:15"}
+    )
+    assert response.status_code == 422
+    assert not Consultation.objects.exists()
+    summary = response.content.decode().split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert (
+        '<a href="#id_held_at">Date and time: &#x27;2062-07-01T09:15:00+01:00&#x27; is out of '
+        "range; give a date from 1900-01-01 to 2027-12-03</a>"
+    ) in summary
+
+
+@time_machine.travel(dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.UTC), tick=False)
+def test_a_consultation_within_the_coming_year_is_accepted(
+    patient_a: Patient, practitioner_a: User, client_for: Callable[[User], Client]
+) -> None:
+    response = client_for(practitioner_a).post(
+        url("create", patient=patient_a), {**GOOD, "held_at": "2027-11-30T09:15"}
+    )
+    assert response.status_code == 302
+    assert Consultation.objects.count() == 1
+
+
+def test_a_consultation_before_the_patient_was_born_is_refused(
+    patient_a: Patient, practitioner_a: User, client_for: Callable[[User], Client]
+) -> None:
+    born = patient_a.date_of_birth
+    response = client_for(practitioner_a).post(
+        url("create", patient=patient_a), {**GOOD, "held_at": f"{born.year - 1}-06-01T09:15"}
+    )
+    assert response.status_code == 422
+    assert (
+        f"Date and time: 1 June {born.year - 1} is before the patient was born "
+        f"({born.day} {born:%B %Y})"
+    ) in response.content.decode()

@@ -61,6 +61,7 @@ class Route:
 PAGES = [
     Route("accounts:password", "/accounts/password/", ANY_STAFF, site_scoped=False),
     Route("accounts:tokens", "/accounts/tokens/", ANY_STAFF, site_scoped=False),
+    Route("accounts:sessions", "/accounts/sessions/", ANY_STAFF, site_scoped=False),
     Route("accounts:staff", "/accounts/staff/", C.MANAGE_STAFF, site_scoped=False),
     Route("accounts:staff_create", "/accounts/staff/new/", C.MANAGE_STAFF, site_scoped=False),
     Route(
@@ -219,6 +220,7 @@ NOT_IN_MATRIX = {
     "accounts:logout": "POST only; ends the caller's own session",
     "accounts:mfa": "reached before the second factor by design",
     "accounts:token_revoke": "POST only; acts on the caller's own tokens (accounts tests)",
+    "accounts:session_end": "POST only; acts on the caller's own sessions (accounts tests)",
     "api-1:openapi-json": "public API description",
     "api-1:openapi-view": "public API documentation",
     "api-1:api-root": "no operation",

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="patient",
             name="search_phone_reversed",
-            field=models.CharField(blank=True, editable=False, max_length=40),
+            field=models.CharField(blank=True, db_default="", editable=False, max_length=40),
         ),
         migrations.AddIndex(
             model_name="patient",

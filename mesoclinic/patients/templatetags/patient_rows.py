@@ -20,7 +20,10 @@ from mesoclinic.patients.matching import Summary
 
 register = template.Library()
 
-ROW = '<tr><td><a href="{}{}/">{}, {}</a>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>'
+ROW = (
+    '<tr><td class="wrap"><a href="{}{}/">{}, {}</a>{}</td><td data-label="Date of birth">{}</td>'
+    '<td data-label="Phone">{}</td><td data-label="Site">{}</td></tr>'
+)
 ARCHIVED_BADGE = ' <span class="badge archived-badge">Archived</span>'
 
 

@@ -100,6 +100,11 @@ def test_it_registers_a_patient(client_for: ClientFor, receptionist_a: User, sit
             "Ann\x00a",
             "Given name: “Ann\\u0000a” contains control characters, which cannot be stored.",
         ),
+        (
+            "given_name",
+            "A" * 10_000,
+            f"Given name: “{'A' * 40}…” is 10000 characters long; at most 100.",
+        ),
         ("site", "abc", "Site: “abc” is not one of the choices"),
         ("site", "²", "Site: “²” is not one of the choices"),
     ],

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
+import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from mesoclinic.accounts.models import Site, User
 from mesoclinic.audit.models import Action, AuditEvent, Outcome
+from mesoclinic.consent.tests.factories import publish, sign
+from mesoclinic.consultations.tests.helpers import make_consultation, make_plan
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.tests.helpers import XSS_CORPUS, assert_inert, make_patient
 
@@ -41,13 +50,68 @@ def test_it_audits_each_view(
     client_for: ClientFor, practitioner_a: User, patient_a: Patient
 ) -> None:
     client_for(practitioner_a).get(_url(patient_a))
-    event = AuditEvent.objects.get()
-    assert (event.action, event.object_type, event.patient_id, event.site_id) == (
+    viewed, summarised = AuditEvent.objects.order_by("id")
+    assert (viewed.action, viewed.object_type, viewed.patient_id, viewed.site_id) == (
         Action.VIEW,
         "patient",
         patient_a.pk,
         patient_a.site_id,
     )
+    assert (summarised.action, summarised.object_type, summarised.detail) == (
+        Action.LIST,
+        "patient_record_summary",
+        {"consultations": 0, "plans": 0, "consent_records": 0, "photos": 0},
+    )
+
+
+@time_machine.travel(dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.UTC), tick=False)
+def test_it_summarises_the_clinical_record_with_the_latest_dates(
+    client_for: ClientFor,
+    practitioner_a: User,
+    patient_a: Patient,
+    settings: Any,
+    tmp_path: Path,
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    first = make_consultation(
+        patient_a, practitioner_a, held_at=dt.datetime(2026, 10, 1, 9, 0, tzinfo=dt.UTC)
+    )
+    make_consultation(
+        patient_a, practitioner_a, held_at=dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC)
+    )
+    make_plan(first, practitioner_a)
+    sign(practitioner_a, patient_a, publish(practitioner_a), drawn=False)
+    client = client_for(practitioner_a)
+    response = client.get(_url(patient_a))
+    rows = re.findall(
+        r'<th scope="row"><a href="[^"]*">([^<]+)</a></th>\s*<td data-label="Number">(\d+)</td>'
+        r'\s*<td data-label="Latest">([^<]+)</td>',
+        response.content.decode(),
+    )
+    assert rows == [
+        # 23:30 UTC on 30 November is 23:30 in London (GMT): the clinic's day.
+        ("Consultations", "2", "30 November 2026"),
+        ("Treatment plans", "1", "2 December 2026"),
+        ("Signed consent", "1", "2 December 2026"),
+        ("Photos", "0", "none yet"),
+    ]
+
+
+def test_the_summary_costs_one_query_per_kind(
+    client_for: ClientFor,
+    practitioner_a: User,
+    receptionist_a: User,
+    patient_a: Patient,
+) -> None:
+    practitioner, receptionist = client_for(practitioner_a), client_for(receptionist_a)
+    receptionist.get(_url(patient_a))
+    practitioner.get(_url(patient_a))
+    with CaptureQueriesContext(connection) as seen_receptionist:
+        receptionist.get(_url(patient_a))
+    with CaptureQueriesContext(connection) as seen_practitioner:
+        practitioner.get(_url(patient_a))
+    # Four aggregates and one audit INSERT more than a role that sees demographics only.
+    assert len(seen_practitioner.captured_queries) - len(seen_receptionist.captured_queries) == 5
 
 
 def test_receptionists_see_demographics_only(

@@ -267,12 +267,17 @@ def test_it_renders_each_row_with_link_birth_date_phone_site_and_archived_badge(
     gone.save()
     page = client_for(manager_a).get(URL, {"q": "quill", "archived": "1"}).content.decode()
     rows = page[page.index("<tbody>") : page.index("</tbody>")]
-    assert f'<tr><td><a href="{URL}{kept.pk}/">Quill, Rhea</a></td><td>03/02/1899</td>' in rows
+    assert (
+        f'<tr><td class="wrap"><a href="{URL}{kept.pk}/">Quill, Rhea</a></td>'
+        '<td data-label="Date of birth">03/02/1899</td>'
+    ) in rows
     assert (
         f'<a href="{URL}{gone.pk}/">Quill, Sol</a> <span class="badge archived-badge">Archived'
         "</span></td>" in rows
     )
-    assert f"<td>07700 900999</td><td>{site_a.name}</td></tr>" in rows
+    assert (
+        f'<td data-label="Phone">07700 900999</td><td data-label="Site">{site_a.name}</td></tr>'
+    ) in rows
 
 
 def test_a_page_past_the_last_counts_the_matches_to_offer_the_last_page(

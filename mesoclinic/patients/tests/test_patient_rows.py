@@ -32,11 +32,13 @@ def test_it_writes_one_escaped_row_per_patient() -> None:
         ),
     ]
     assert patient_rows(patients, "/patients/") == (
-        '<tr><td><a href="/patients/7/">O&#x27;Brien, &lt;b onmouseover=&quot;x&quot;&gt;Ann'
-        "&lt;/b&gt;</a></td><td>04/03/1984</td><td>07700 900123</td><td>Soho &amp; Co</td>"
+        '<tr><td class="wrap"><a href="/patients/7/">O&#x27;Brien, &lt;b onmouseover=&quot;x&quot;'
+        '&gt;Ann&lt;/b&gt;</a></td><td data-label="Date of birth">04/03/1984</td>'
+        '<td data-label="Phone">07700 900123</td><td data-label="Site">Soho &amp; Co</td>'
         "</tr>\n"
-        '<tr><td><a href="/patients/8/">Brown, Bea</a> <span class="badge archived-badge">'
-        "Archived</span></td><td>31/12/1950</td><td></td><td>Soho &amp; Co</td></tr>"
+        '<tr><td class="wrap"><a href="/patients/8/">Brown, Bea</a> <span class="badge '
+        'archived-badge">Archived</span></td><td data-label="Date of birth">31/12/1950</td>'
+        '<td data-label="Phone"></td><td data-label="Site">Soho &amp; Co</td></tr>'
     )
 
 

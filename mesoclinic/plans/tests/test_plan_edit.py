@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -14,7 +15,7 @@ from mesoclinic.consultations import services as consultation_services
 from mesoclinic.consultations.tests.helpers import events, make_consultation, make_plan
 from mesoclinic.core.errors import Invalid
 from mesoclinic.patients.models import Patient
-from mesoclinic.plans import services
+from mesoclinic.plans import edits, services
 from mesoclinic.plans.models import PlanEdit, StoredPlan
 
 
@@ -239,3 +240,40 @@ def test_the_database_refuses_a_blank_reason(plan: StoredPlan, practitioner_a: U
         PlanEdit.objects.create(
             plan=plan, path="areas[0].points", new_value=1, reason="  ", edited_by=practitioner_a
         )
+
+
+def test_the_volume_follows_points_and_volume_per_point(
+    plan: StoredPlan, practitioner_a: User
+) -> None:
+    zone = plan.current["areas"][0]["zone"]
+    _edit(plan, practitioner_a, "areas[0].points", 20)
+    assert StoredPlan.objects.get(pk=plan.pk).current["areas"][0]["volume_ml"] is None
+    _edit(plan, practitioner_a, "areas[0].volume_per_point_ml", 0.05)
+    current = StoredPlan.objects.get(pk=plan.pk).current
+    assert current["areas"][0]["volume_ml"] == 1.0
+    _edit(plan, practitioner_a, "areas[0].points", 30)
+    current = StoredPlan.objects.get(pk=plan.pk).current
+    assert current["areas"][0]["volume_ml"] == 1.5
+    volumes = {a["zone"]: a["volume_ml"] for a in current["areas"]}
+    treating = [visit for visit in current["visits"] if zone in visit["zones"]]
+    assert treating
+    for visit in treating:
+        shares = [volumes[z] for z in visit["zones"]]
+        expected = None if None in shares else round(sum(shares), 3)
+        assert visit["volume_ml"] == expected
+    # The engine's own plan is kept as it was.
+    assert StoredPlan.objects.get(pk=plan.pk).engine_output["areas"][0]["volume_ml"] is None
+
+
+def test_a_visit_of_one_zone_takes_that_zones_volume() -> None:
+    current: dict[str, Any] = {
+        "areas": [{"zone": "scalp", "points": 10, "volume_per_point_ml": None, "volume_ml": None}],
+        "visits": [{"zones": ["scalp"], "volume_ml": None}, {"zones": ["neck"], "volume_ml": 2.0}],
+    }
+    updated, _, _ = edits.apply_edit(current, "areas[0].volume_per_point_ml", 0.1)
+    assert updated["areas"][0]["volume_ml"] == 1.0
+    assert updated["visits"] == [
+        {"zones": ["scalp"], "volume_ml": 1.0},
+        {"zones": ["neck"], "volume_ml": 2.0},
+    ]
+    assert current["areas"][0]["volume_ml"] is None  # the input is not changed

@@ -81,9 +81,14 @@ def test_the_edit_page_changes_one_value_with_a_reason_and_lists_the_history(
     client = client_for(practitioner_a)
     page = client.get(url("plan_edit", plan=plan)).content.decode()
     i = next(i for i, a in enumerate(plan.current["areas"]) if a["zone"] == "forehead")
-    assert (
-        f'<option value="areas[{i}].points">Forehead for Pigmentation (melasma): points; now not '
-        f"established</option>" in page
+    # Grouped by zone, course and visit; each value in words with what it is now.
+    group = page.split('<optgroup label="Forehead for Pigmentation (melasma)">', 1)[1]
+    group = group.split("</optgroup>", 1)[0]
+    assert f'<option value="areas[{i}].points">Points: now not established</option>' in group
+    assert "Course for Pigmentation (melasma)" in page
+    assert re.search(r'<optgroup label="Visit 1, \d{1,2} [A-Z][a-z]+ \d{4}">', page)
+    assert "areas[" not in re.sub(
+        r'value="[^"]*"', "", page.split("<select", 1)[1].split("</select>")[0]
     )
     response = client.post(
         url("plan_edit", plan=plan),
@@ -109,7 +114,8 @@ def test_the_edit_page_changes_one_value_with_a_reason_and_lists_the_history(
     [
         (
             {"path": "areas[0].points", "value": "twenty", "reason": "x"},
-            'New value: areas[0].points must be a whole number from 1 to 100000, got "twenty"',
+            "New value: Cheeks (zygoma) for Pigmentation (melasma): points must be a whole "
+            'number from 1 to 100000, got "twenty"',
         ),
         (
             {"path": "areas[0].points", "value": "20", "reason": ""},
@@ -121,7 +127,8 @@ def test_the_edit_page_changes_one_value_with_a_reason_and_lists_the_history(
         ),
         (
             {"path": "areas[0].points", "value": "-3", "reason": "x"},
-            "New value: areas[0].points must be a whole number from 1 to 100000, got -3",
+            "New value: Cheeks (zygoma) for Pigmentation (melasma): points must be a whole "
+            "number from 1 to 100000, got -3",
         ),
     ],
 )
@@ -135,7 +142,9 @@ def test_the_edit_page_re_renders_bad_input_with_the_summary(
     response = client_for(practitioner_a).post(url("plan_edit", plan=plan), data)
     html = response.content.decode()
     assert response.status_code == 422
-    assert message in unescape(html.split('id="error-summary"', 1)[1])
+    summary = unescape(html.split('id="error-summary"', 1)[1].split("</div>", 1)[0])
+    assert message in summary
+    assert "areas[0]" not in summary  # in the user's words, not field paths
     assert f'value="{data["value"]}"' in html  # the typed value is kept
     assert not PlanEdit.objects.exists()
 

@@ -2,7 +2,7 @@
 
 Exclusion constraints over ``tstzrange`` need the ``btree_gist`` extension (for ``=`` on the
 ids in a GiST index). SQLite has neither; there the booking services re-check overlap inside
-the write transaction that SQLite serialises (decision 0030), so on SQLite this migration does
+the write transaction that SQLite serialises (decision 0033), so on SQLite this migration does
 nothing.
 """
 
