@@ -24,6 +24,7 @@ from mesoclinic.core.errors import Conflict, Forbidden, Invalid, NotFound
 from mesoclinic.patients.api import router as patients_router
 from mesoclinic.photos.api import router as photos_router
 from mesoclinic.plans.api import router as plans_router
+from mesoclinic.scheduling.api import router as scheduling_router
 
 # The longest part of a refused value quoted back in a message.
 MAX_SHOWN = 60
@@ -86,6 +87,7 @@ api.add_router("/patients", patients_router)
 api.add_router("/consultations", consultations_router)
 api.add_router("/consent", consent_router)
 api.add_router("/photos", photos_router)
+api.add_router("", scheduling_router)
 
 
 @api.exception_handler(NotFound)
@@ -100,7 +102,7 @@ def _forbidden(request: HttpRequest, exc: Forbidden) -> HttpResponse:
 
 @api.exception_handler(Conflict)
 def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
-    return api.create_response(request, {"error": exc.message}, status=409)
+    return api.create_response(request, {"error": exc.message, **exc.extra}, status=409)
 
 
 @api.exception_handler(Invalid)

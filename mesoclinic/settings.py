@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "mesoclinic.consent",
     "mesoclinic.photos",
     "mesoclinic.plans",
+    "mesoclinic.scheduling",
     "mesoclinic.ops",
     # Last: the demo clinic stands on every other app.
     "mesoclinic.demo",
@@ -237,6 +238,10 @@ def _databases() -> dict[str, dict[str, Any]]:
                     "PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;"
                 ),
             },
+            # Tests use a file too, not Django's shared in-memory database: in that one a
+            # second writer fails at once ("database table is locked") instead of waiting its
+            # turn as it does in production, so concurrent tests would measure the wrong thing.
+            "TEST": {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 

@@ -34,10 +34,15 @@ class Capability(StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_STAFF = "manage_staff"
     PUBLISH_CONSENT = "publish_consent"  # the wording patients sign
+    BOOK = "book_appointments"  # the diary: availability, booking, rescheduling, cancelling
+    MANAGE_SCHEDULE = "manage_schedule"  # rooms, services, working hours, exceptions
+    OVERBOOK = "overbook"  # book over another appointment on purpose, with a reason
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.RECEPTIONIST: frozenset({Capability.VIEW_PATIENT, Capability.EDIT_PATIENT}),
+    Role.RECEPTIONIST: frozenset(
+        {Capability.VIEW_PATIENT, Capability.EDIT_PATIENT, Capability.BOOK}
+    ),
     Role.PRACTITIONER: frozenset(
         {
             Capability.VIEW_PATIENT,
@@ -47,6 +52,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.TAKE_CONSENT,
             Capability.VIEW_PHOTOS,
             Capability.UPLOAD_PHOTOS,
+            Capability.BOOK,
         }
     ),
     # Managers oversee: they read clinical records and audit, and do not write clinical notes.
@@ -60,6 +66,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_STAFF,
             # The clinic answers for what its patients agree to: managers publish the text.
             Capability.PUBLISH_CONSENT,
+            Capability.BOOK,
+            Capability.MANAGE_SCHEDULE,
+            Capability.OVERBOOK,
         }
     ),
 }

@@ -38,7 +38,13 @@ class Conflict(ApplicationError):
     """The object's state refuses the request, whoever asks: e.g. an archived (read-only) record.
 
     Subclasses name the state (``patients.errors.PatientArchived``); the answer is 409.
+    ``extra`` holds members the API adds to its error envelope beside ``error`` (e.g. the
+    session of a course that could not be placed).
     """
+
+    def __init__(self, message: str, *, extra: dict[str, object] | None = None) -> None:
+        self.extra = extra or {}
+        super().__init__(message)
 
 
 class Invalid(ApplicationError):

@@ -40,6 +40,8 @@ from mesoclinic.consultations.services import History, consultation_create
 from mesoclinic.patients.models import Patient
 from mesoclinic.photos.services import photo_upload
 from mesoclinic.plans.services import plan_generate
+from mesoclinic.scheduling.models import Service, WorkingHours
+from mesoclinic.scheduling.services import appointment_book
 
 ANY_STAFF = None  # any signed-in member of staff, whatever the role
 C = Capability
@@ -196,6 +198,16 @@ API = [
     Route("api-1:list_photos", "/api/v1/photos?patient_id={patient}", C.VIEW_PHOTOS),
     Route("api-1:get_photo", "/api/v1/photos/{photo}", C.VIEW_PHOTOS),
     Route("api-1:photo_file", "/api/v1/photos/{photo}/file", C.VIEW_PHOTOS),
+    Route(
+        "api-1:availability_get",
+        "/api/v1/availability?service=matrix&site={site}&from=2027-01-11&to=2027-01-12",
+        C.BOOK,
+    ),
+    Route("api-1:appointment_list_get", "/api/v1/appointments", C.BOOK, site_scoped=False),
+    Route("api-1:appointment_get", "/api/v1/appointments/{appointment}", C.BOOK),
+    Route("api-1:service_list_get", "/api/v1/services", C.BOOK, site_scoped=False),
+    Route("api-1:practitioner_list_get", "/api/v1/practitioners", C.BOOK, site_scoped=False),
+    Route("api-1:hours_get", "/api/v1/practitioners/{practitioner}/hours?site={site}", C.BOOK),
 ]
 
 # Routes outside the matrix, each with the reason.
@@ -226,6 +238,13 @@ NOT_IN_MATRIX = {
     "api-1:record_photo_consent": "write: consent API tests",
     "api-1:withdraw_photo_consent": "write: consent API tests",
     "api-1:upload": "write: photos API tests",
+    "api-1:appointment_book": "write: scheduling API tests",
+    "api-1:appointment_reschedule": "write: scheduling API tests",
+    "api-1:appointment_cancel": "write: scheduling API tests",
+    "api-1:course_book": "write: scheduling API tests",
+    "api-1:hours_set": "write (managers): scheduling API tests, refusals included",
+    "api-1:exception_add": "write (managers): scheduling API tests, refusals included",
+    "api-1:exception_remove": "DELETE (managers): scheduling API tests",
 }
 
 PERSONAS = ("manager_a", "practitioner_a", "receptionist_a")
@@ -284,7 +303,30 @@ def world(
             upload=io.BytesIO(_jpeg()),
             filename="front.jpg",
         )
+        service = Service.objects.create(
+            code="matrix",
+            name="Matrix",
+            patient_facing_name="Matrix",
+            duration=dt.timedelta(minutes=30),
+        )
+        WorkingHours.objects.create(
+            practitioner=practitioner_a,
+            site=site_a,
+            weekday=0,
+            start=dt.time(9),
+            end=dt.time(17),
+        )
+        appointment = appointment_book(
+            actor=practitioner_a,
+            patient_id=patient_a.pk,
+            service_code=service.code,
+            practitioner_id=practitioner_a.pk,
+            start=dt.datetime(2027, 1, 11, 10, tzinfo=dt.UTC),
+        )
     return {
+        "site": site_a.pk,
+        "practitioner": practitioner_a.pk,
+        "appointment": appointment.pk,
         "patient": patient_a.pk,
         "consultation": consultation.pk,
         "plan": plan.pk,

@@ -1,0 +1,120 @@
+"""Random calendars and courses: a course is booked whole or not at all, and never overlaps."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from itertools import combinations
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mesoclinic.accounts.models import Site, User
+from mesoclinic.audit.context import acting_as
+from mesoclinic.core.errors import Conflict
+from mesoclinic.patients.models import Patient
+from mesoclinic.scheduling.models import HOLDING, Appointment, Course, TimeOff
+from mesoclinic.scheduling.services import SessionUnplaced, appointment_book, course_book
+from mesoclinic.scheduling.tests.conftest import MONDAY, at
+
+pytestmark = pytest.mark.usefixtures("diary")
+
+bookings = st.lists(
+    st.tuples(st.integers(0, 40), st.integers(9, 16), st.sampled_from([0, 15, 30, 45])),
+    max_size=25,
+)
+leave = st.lists(st.integers(0, 40), max_size=6)
+
+
+def _overlaps(rows: list[Appointment]) -> int:
+    count = 0
+    for a, b in combinations(rows, 2):
+        held = a.held_from < b.held_until and b.held_from < a.held_until
+        same_room = a.room_id is not None and a.room_id == b.room_id
+        same_patient = a.patient_id == b.patient_id and a.start < b.end and b.start < a.end
+        if (held and (a.practitioner_id == b.practitioner_id or same_room)) or same_patient:
+            count += 1
+    return count
+
+
+class _Rollback(Exception):
+    pass
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    taken=bookings,
+    days_off=leave,
+    sessions=st.integers(1, 6),
+    interval=st.integers(1, 14),
+    tolerance=st.integers(0, 3),
+    hour=st.integers(8, 17),
+)
+def test_a_course_is_whole_or_nothing_and_never_overlaps(
+    receptionist_a: User,
+    practitioner_a: User,
+    patient_a: Patient,
+    site_a: Site,
+    taken: list[tuple[int, int, int]],
+    days_off: list[int],
+    sessions: int,
+    interval: int,
+    tolerance: int,
+    hour: int,
+) -> None:
+    try:
+        with transaction.atomic(), acting_as(receptionist_a):
+            other = Patient.objects.create(
+                site=site_a, given_name="Busy", family_name="Bee", date_of_birth=dt.date(1985, 1, 1)
+            )
+            for day in days_off:
+                TimeOff.objects.create(
+                    site=site_a,
+                    practitioner=practitioner_a,
+                    kind="leave",
+                    first_day=MONDAY + dt.timedelta(days=day),
+                    last_day=MONDAY + dt.timedelta(days=day),
+                )
+            for day, h, minute in taken:
+                # Some of these are the course's own patient, some someone else.
+                who = patient_a if (day + h) % 3 == 0 else other
+                with contextlib.suppress(Conflict):
+                    appointment_book(
+                        actor=receptionist_a,
+                        patient_id=who.pk,
+                        service_code="skin_booster",
+                        practitioner_id=practitioner_a.pk,
+                        start=at(MONDAY + dt.timedelta(days=day), h, minute),
+                    )
+            before = Appointment.objects.count()
+            unplaced: SessionUnplaced | None = None
+            try:
+                course: Course | None = course_book(
+                    actor=receptionist_a,
+                    patient_id=patient_a.pk,
+                    service_code="skin_booster",
+                    sessions=sessions,
+                    interval_days=interval,
+                    tolerance_days=tolerance,
+                    first_start=at(MONDAY, hour),
+                )
+            except SessionUnplaced as error:
+                course, unplaced = None, error
+            if unplaced is not None:
+                assert 1 <= unplaced.session <= sessions
+                assert Appointment.objects.count() == before
+                assert not Course.objects.exists()
+            else:
+                assert course is not None
+                assert course.appointments.count() == sessions
+                assert Appointment.objects.count() == before + sessions
+            assert _overlaps(list(Appointment.objects.filter(status__in=HOLDING))) == 0
+            raise _Rollback
+    except _Rollback:
+        pass
