@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "mesoclinic.core",
     "mesoclinic.accounts",
     "mesoclinic.audit",

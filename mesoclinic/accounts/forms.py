@@ -16,6 +16,7 @@ from django.forms.utils import ErrorDict, ErrorList
 from mesoclinic.accounts.models import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, Role, Site
 
 _CODE = re.compile(r"\d{6}")
+_RECOVERY = re.compile(r"[a-z2-7]{16}")
 
 
 class LabelledErrorsMixin:
@@ -89,6 +90,26 @@ class CodeForm(LabelledErrorsMixin, forms.Form):
         code = typed.replace(" ", "")
         if not _CODE.fullmatch(code):
             raise forms.ValidationError(f"Code: “{typed}” is not 6 digits.")
+        return code
+
+
+class RecoveryCodeForm(LabelledErrorsMixin, forms.Form):
+    recovery_code = forms.CharField(
+        label="Recovery code",
+        help_text="One of the codes you kept when you set up your app, e.g. “abcd-efgh-ijkl-mnop”.",
+        max_length=40,
+        strip=True,
+        error_messages={"required": "Recovery code: it is empty; type one of your codes."},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+
+    def clean_recovery_code(self) -> str:
+        typed: str = self.cleaned_data["recovery_code"]
+        code = "".join(ch for ch in typed.lower() if ch not in " -")
+        if not _RECOVERY.fullmatch(code):
+            raise forms.ValidationError(
+                f"Recovery code: “{typed}” is not 16 letters and digits in four groups."
+            )
         return code
 
 

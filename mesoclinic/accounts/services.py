@@ -19,6 +19,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice  # type: ignore[import-untyped,unused-ignore]
 from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped,unused-ignore]
 
 from mesoclinic.accounts.access import Capability, require, require_within_reach, site_ids
@@ -257,7 +258,8 @@ def staff_deactivate(*, staff: User, by: User) -> Deactivation:
 def staff_mfa_reset(*, staff: User, by: User) -> int:
     """Remove ``staff``'s second-factor devices and end their sessions; return devices removed.
 
-    For a lost phone: the next sign-in with the password leads to setting up a new device.
+    For a lost phone: the next sign-in with the password leads to setting up a new device,
+    with new recovery codes (the old ones are removed here too).
     Raises ``Forbidden`` (audited) unless ``by`` may manage staff and holds every right
     ``staff`` holds (``access.require_within_reach``).
     """
@@ -267,6 +269,7 @@ def staff_mfa_reset(*, staff: User, by: User) -> int:
     with transaction.atomic():
         removed: int
         removed, _ = TOTPDevice.objects.filter(user=staff).delete()
+        StaticDevice.objects.filter(user=staff).delete()
         sessions = staff_sessions_end(staff=staff)
         audit_record(
             action=Action.UPDATE,

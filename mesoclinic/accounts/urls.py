@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", signin.login_view, name="login"),
     path("logout/", signin.logout_view, name="logout"),
     path("mfa/", signin.mfa_view, name="mfa"),
+    path("mfa/recovery-codes/", signin.recovery_codes_view, name="recovery_codes"),
     path("password/", signin.password_view, name="password"),
     path("tokens/", tokens.tokens_view, name="tokens"),
     path("sessions/", sessions.sessions_view, name="sessions"),
