@@ -141,6 +141,14 @@ class TokenForm(LabelledErrorsMixin, forms.Form):
         required=False,
         help_text="The program may read but never change anything.",
     )
+    password = forms.CharField(
+        label="Current password",
+        strip=False,
+        max_length=4096,
+        help_text="A token acts as you: type your password to confirm it is you.",
+        error_messages={"required": "Current password: it is empty; type your password."},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
     def clean_days(self) -> int:
         days: int | None = self.cleaned_data["days"]

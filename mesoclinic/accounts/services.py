@@ -7,6 +7,7 @@ of signing in and out.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from mesoclinic.accounts.models import ApiToken, Role, Site, User
 from mesoclinic.accounts.selectors import STAFF
 from mesoclinic.accounts.token_services import api_tokens_revoke_all
 from mesoclinic.audit.context import acting_as, current
-from mesoclinic.audit.models import Action, Outcome
+from mesoclinic.audit.models import Action, AuditEvent, Outcome
 from mesoclinic.audit.services import audit_record
 from mesoclinic.core.errors import Invalid
 
@@ -300,6 +301,54 @@ def staff_password_set(*, staff: User, password: str) -> None:
         object_type=STAFF,
         object_id=staff.pk,
         detail={"change": "password_changed", "tokens_revoked": tokens},
+    )
+
+
+# A signed-in session guessing the password at a re-authentication prompt is refused after
+# this many wrong passwords in the window, as the sign-in page refuses after 5 (django-axes).
+REAUTH_MAX_FAILURES = 5
+REAUTH_WINDOW = dt.timedelta(minutes=15)
+
+
+def staff_reauthenticate(*, staff: User, password: str, purpose: str) -> None:
+    """Check that the member at the keyboard knows ``staff``'s current password before a
+    sensitive change (``purpose``, e.g. "api_token").
+
+    Raises ``Invalid`` naming the "password" field when it is wrong or after 5 wrong ones in
+    15 minutes; each refusal is audited (LOGIN_FAILED, step "reauthenticate"). Runs outside
+    any transaction of the caller's, so that a refusal's audit row stays. Cost: one password
+    hash (Argon2id, tens of milliseconds) and one count of recent refusals.
+    """
+    failures = AuditEvent.objects.filter(
+        action=Action.LOGIN_FAILED,
+        object_type=STAFF,
+        object_id=str(staff.pk),
+        detail__step="reauthenticate",
+        at__gte=timezone.now() - REAUTH_WINDOW,
+    ).count()
+    if failures >= REAUTH_MAX_FAILURES:
+        _reauth_refused(staff=staff, purpose=purpose, reason="too_many_failures")
+        minutes = int(REAUTH_WINDOW.total_seconds() // 60)
+        raise Invalid(
+            {
+                "password": [
+                    f"Current password: too many wrong passwords; wait {minutes} minutes, "
+                    "then try again."
+                ]
+            }
+        )
+    if not password or not staff.check_password(password):
+        _reauth_refused(staff=staff, purpose=purpose, reason="wrong_password")
+        raise Invalid({"password": ["Current password: it is not your current password."]})
+
+
+def _reauth_refused(*, staff: User, purpose: str, reason: str) -> None:
+    audit_record(
+        action=Action.LOGIN_FAILED,
+        object_type=STAFF,
+        object_id=staff.pk,
+        outcome=Outcome.DENIED,
+        detail={"step": "reauthenticate", "purpose": purpose, "reason": reason},
     )
 
 
