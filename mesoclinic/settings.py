@@ -159,6 +159,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "mesoclinic.accounts.middleware.SessionLimitsMiddleware",
     "mesoclinic.accounts.middleware.MfaRequiredMiddleware",
+    "mesoclinic.accounts.middleware.PasswordChangeRequiredMiddleware",
     "mesoclinic.audit.context.AuditContextMiddleware",
     "mesoclinic.core.no_store.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import import_module
@@ -285,16 +286,65 @@ def staff_mfa_reset(*, staff: User, by: User) -> int:
     return removed
 
 
+# Temporary passwords: 16 characters from an alphabet without look-alikes (0/o, 1/l/i), about
+# 80 bits, in four groups of four to read out or copy.
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def _temporary_password() -> str:
+    raw = "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(16))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def staff_password_reset(*, staff: User, by: User) -> str:
+    """A manager gives ``staff`` a temporary password; return it, which only this call sees.
+
+    The member must choose their own at the next sign-in (``must_change_password``); their
+    sessions end and their API tokens are revoked. Raises ``Forbidden`` (audited) unless ``by``
+    may manage staff and holds every right ``staff`` holds (``access.require_within_reach``),
+    and ``Invalid`` for ``by``'s own account or a deactivated one. Site scope is the caller's:
+    fetch ``staff`` with ``selectors.staff_get_for_manager``.
+    """
+    require(by, Capability.MANAGE_STAFF, what=STAFF)
+    require_within_reach(by, staff, what=STAFF)
+    if staff.pk == by.pk:
+        raise Invalid(
+            {"staff": ["You cannot reset your own password here: change it on your password page."]}
+        )
+    if not staff.is_active:
+        raise Invalid({"staff": [f"{staff.username} is deactivated: there is nothing to reset."]})
+    password = _temporary_password()
+    validate_password(password, user=staff)
+    with transaction.atomic():
+        staff.set_password(password)
+        staff.must_change_password = True
+        staff.save(update_fields=["password", "must_change_password"])
+        tokens = api_tokens_revoke_all(user=staff, reason="password_reset")
+        sessions = staff_sessions_end(staff=staff)
+        audit_record(
+            action=Action.UPDATE,
+            object_type=STAFF,
+            object_id=staff.pk,
+            detail={
+                "change": "password_reset",
+                "sessions_ended": sessions,
+                "tokens_revoked": tokens,
+            },
+        )
+    return password
+
+
 @transaction.atomic
 def staff_password_set(*, staff: User, password: str) -> None:
     """Set ``staff``'s own new password (already validated by the caller's form).
 
     Django ends the member's other sessions: each holds a hash of the old password. Their API
     tokens are revoked too: a password changed because it leaked must not leave a token made
-    with it working.
+    with it working. A temporary password from a manager is replaced, so its pages reopen.
     """
     staff.set_password(password)
-    staff.save(update_fields=["password"])
+    staff.must_change_password = False
+    staff.save(update_fields=["password", "must_change_password"])
     tokens = api_tokens_revoke_all(user=staff, reason="password_changed")
     audit_record(
         action=Action.UPDATE,

@@ -19,4 +19,9 @@ urlpatterns = [
     path("staff/new/", staff.staff_create_view, name="staff_create"),
     path("staff/<int:staff_id>/deactivate/", staff.staff_deactivate_view, name="staff_deactivate"),
     path("staff/<int:staff_id>/reset-mfa/", staff.staff_mfa_reset_view, name="staff_mfa_reset"),
+    path(
+        "staff/<int:staff_id>/reset-password/",
+        staff.staff_password_reset_view,
+        name="staff_password_reset",
+    ),
 ]

@@ -70,6 +70,11 @@ PAGES = [
         method="POST",
     ),
     Route(
+        "accounts:staff_password_reset",
+        "/accounts/staff/{staff}/reset-password/",
+        C.MANAGE_STAFF,
+    ),
+    Route(
         "accounts:staff_mfa_reset",
         "/accounts/staff/{staff}/reset-mfa/",
         C.MANAGE_STAFF,
