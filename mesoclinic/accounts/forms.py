@@ -16,7 +16,7 @@ from django.forms.utils import ErrorDict, ErrorList
 from mesoclinic.accounts.models import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, Role, Site
 
 _CODE = re.compile(r"\d{6}")
-_RECOVERY = re.compile(r"[a-z2-7]{16}")
+_RECOVERY = re.compile(r"[a-z2-7]{24}")
 
 
 class LabelledErrorsMixin:
@@ -96,7 +96,7 @@ class CodeForm(LabelledErrorsMixin, forms.Form):
 class RecoveryCodeForm(LabelledErrorsMixin, forms.Form):
     recovery_code = forms.CharField(
         label="Recovery code",
-        help_text="One of the codes you kept when you set up your app, e.g. “abcd-efgh-ijkl-mnop”.",
+        help_text="One of the codes you kept, e.g. “abcd-efgh-ijkl-mnop-qrst-uvwx”.",
         max_length=40,
         strip=True,
         error_messages={"required": "Recovery code: it is empty; type one of your codes."},
@@ -108,9 +108,20 @@ class RecoveryCodeForm(LabelledErrorsMixin, forms.Form):
         code = "".join(ch for ch in typed.lower() if ch not in " -")
         if not _RECOVERY.fullmatch(code):
             raise forms.ValidationError(
-                f"Recovery code: “{typed}” is not 16 letters and digits in four groups."
+                f"Recovery code: “{typed}” is not 24 letters and digits in six groups."
             )
         return code
+
+
+class ReauthenticateForm(LabelledErrorsMixin, forms.Form):
+    password = forms.CharField(
+        label="Current password",
+        strip=False,
+        max_length=4096,
+        help_text="Type your password to confirm it is you.",
+        error_messages={"required": "Current password: it is empty; type your password."},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class TokenForm(LabelledErrorsMixin, forms.Form):

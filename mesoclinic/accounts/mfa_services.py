@@ -84,7 +84,7 @@ def totp_device_verify(*, device: TOTPDevice, code: str) -> Verification:
     return Verification(ok=True)
 
 
-# Recovery codes: 10 one-time codes, 80 random bits each, shown once. They are kept in
+# Recovery codes: 10 one-time codes, 120 random bits each, shown once. They are kept in
 # django-otp's static device (which gives the throttling, and deletes a code when it is used),
 # but never in clear: each StaticToken row holds a 16-character digest of its code.
 RECOVERY_DEVICE_NAME = "Recovery codes"
@@ -94,8 +94,9 @@ _RECOVERY_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
 
 
 def recovery_code_digest(code: str) -> str:
-    """The stored form of a recovery code: SHA-256 of the normalised code, 16 base64url
-    characters (96 bits). A fast hash suffices for 80 random bits, as for API tokens."""
+    """The stored form of a recovery code: SHA-256 of the normalised code, cut to 16 base64url
+    characters (96 bits) to fit the plugin's column. A fast, unsalted hash suffices for secrets
+    of 112 random bits or more (ASVS 6.5.2), as for API tokens."""
     normal = recovery_code_normalise(code)
     digest = hashlib.sha256(normal.encode("ascii")).digest()[:12]
     return base64.urlsafe_b64encode(digest).decode("ascii")
@@ -107,9 +108,9 @@ def recovery_code_normalise(code: str) -> str:
 
 
 def _recovery_code_new() -> str:
-    """16 base32 characters (80 bits), shown in four groups of four."""
-    raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(16))
-    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+    """24 base32 characters (120 bits), shown in six groups of four."""
+    raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(24))
+    return "-".join(raw[i : i + 4] for i in range(0, 24, 4))
 
 
 @transaction.atomic

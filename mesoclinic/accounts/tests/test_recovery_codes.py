@@ -25,6 +25,7 @@ from mesoclinic.accounts.tests.helpers import (
 )
 from mesoclinic.audit.context import acting_as
 from mesoclinic.audit.models import Action, AuditEvent
+from mesoclinic.conftest import PASSWORD
 
 MFA = "/accounts/mfa/"
 PAGE = "/accounts/mfa/recovery-codes/"
@@ -104,12 +105,12 @@ def test_a_wrong_recovery_code_is_refused_naming_the_field_and_audited(
     _set_up(client, practitioner_a)
     _second_sign_in(client, practitioner_a)
 
-    wrong = client.post(MFA, {"recovery_code": "aaaa-bbbb-cccc-dddd"}).content.decode()
+    wrong = client.post(MFA, {"recovery_code": "aaaa-bbbb-cccc-dddd-eeee-ffff"}).content.decode()
     shape = client.post(MFA, {"recovery_code": "not a code"}).content.decode()
 
     assert "Recovery code: it is not one of your unused codes; check it and try again." in wrong
     assert '<a href="#id_recovery_code">' in wrong
-    assert "Recovery code: “not a code” is not 16 letters and digits in four groups." in shape
+    assert "Recovery code: “not a code” is not 24 letters and digits in six groups." in shape
     failed = AuditEvent.objects.filter(action=Action.LOGIN_FAILED)
     assert [e.detail["reason"] for e in failed] == ["wrong_code"]
     assert failed.get().detail["step"] == "recovery_code"
@@ -119,7 +120,7 @@ def test_wrong_recovery_codes_are_throttled(client: Client, practitioner_a: User
     codes = _set_up(client, practitioner_a)
     _second_sign_in(client, practitioner_a)
 
-    client.post(MFA, {"recovery_code": "aaaa-bbbb-cccc-dddd"})
+    client.post(MFA, {"recovery_code": "aaaa-bbbb-cccc-dddd-eeee-ffff"})
     throttled = client.post(MFA, {"recovery_code": codes[0]})
 
     assert "Recovery code: too many wrong codes; wait 1 seconds" in throttled.content.decode()
@@ -132,7 +133,7 @@ def test_the_set_up_page_offers_no_recovery_code(client: Client, practitioner_a:
     password_step(client, practitioner_a)
 
     page = client.get(MFA).content.decode()
-    response = client.post(MFA, {"recovery_code": "aaaa-bbbb-cccc-dddd"})
+    response = client.post(MFA, {"recovery_code": "aaaa-bbbb-cccc-dddd-eeee-ffff"})
 
     assert "Use a recovery code" not in page
     assert response.status_code == 200
@@ -146,7 +147,7 @@ def test_making_new_codes_ends_the_old_ones(
     with acting_as(practitioner_a):
         old = recovery_codes_generate(user=practitioner_a)
 
-    response = client.post(PAGE)
+    response = client.post(PAGE, {"password": PASSWORD})
 
     new = recovery_codes_shown(response.content.decode())
     assert response.status_code == 200
@@ -160,10 +161,35 @@ def test_making_new_codes_ends_the_old_ones(
     assert AuditEvent.objects.filter(detail__change="recovery_codes_generated").count() == 2
 
 
+def test_making_new_codes_asks_for_the_current_password(
+    client_for: Callable[[User], Client], practitioner_a: User
+) -> None:
+    client = client_for(practitioner_a)
+    with acting_as(practitioner_a):
+        old = recovery_codes_generate(user=practitioner_a)
+
+    response = client.post(PAGE, {"password": "not-it"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<a href="#id_password">Current password: it is not your current password.</a>' in page
+    assert recovery_codes_shown(page) == []
+    stored = set(
+        StaticToken.objects.filter(device__user=practitioner_a).values_list("token", flat=True)
+    )
+    assert stored == {recovery_code_digest(code) for code in old}
+    refused = AuditEvent.objects.get(action=Action.LOGIN_FAILED)
+    assert refused.detail == {
+        "step": "reauthenticate",
+        "purpose": "recovery_codes",
+        "reason": "wrong_password",
+    }
+
+
 def test_the_page_needs_the_second_factor(client: Client, practitioner_a: User) -> None:
     password_step(client, practitioner_a)
 
-    response = client.post(PAGE)
+    response = client.post(PAGE, {"password": PASSWORD})
 
     assert response.status_code == 302
     assert response["Location"].startswith(MFA)

@@ -19,7 +19,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login  # type: ignore[import-untyped,unused-ignore]
 
-from mesoclinic.accounts.forms import CodeForm, LoginForm, PasswordForm, RecoveryCodeForm
+from mesoclinic.accounts.forms import (
+    CodeForm,
+    LoginForm,
+    PasswordForm,
+    ReauthenticateForm,
+    RecoveryCodeForm,
+)
 from mesoclinic.accounts.lockout import lockout_response
 from mesoclinic.accounts.mfa import otpauth_url, qr_svg_data_uri, secret_for_typing
 from mesoclinic.accounts.mfa_services import (
@@ -37,7 +43,10 @@ from mesoclinic.accounts.services import (
     login_record,
     logout_record,
     staff_password_set,
+    staff_reauthenticate,
 )
+from mesoclinic.core.errors import Invalid
+from mesoclinic.core.forms import add_invalid
 from mesoclinic.core.http import staff
 
 HOME = "patients:list"
@@ -205,13 +214,23 @@ def password_view(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@sensitive_post_parameters("password")
 @login_required
 @require_http_methods(["GET", "POST"])
 def recovery_codes_view(request: HttpRequest) -> HttpResponse:
-    """How many recovery codes are left; a POST makes 10 new ones (the old ones stop working)
-    and shows them on this response only."""
+    """How many recovery codes are left; a POST with the current password makes 10 new ones
+    (the old ones stop working) and shows them on this response only."""
     user = staff(request)
-    if request.method == "POST":
-        context = {"codes": recovery_codes_generate(user=user), "next": reverse(HOME)}
-        return render(request, "accounts/recovery_codes.html", context)
-    return render(request, "accounts/recovery_codes.html", {"left": recovery_codes_left(user)})
+    form = ReauthenticateForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            staff_reauthenticate(
+                staff=user, password=form.cleaned_data["password"], purpose="recovery_codes"
+            )
+        except Invalid as error:
+            add_invalid(form, error)
+        else:
+            shown = {"codes": recovery_codes_generate(user=user), "next": reverse(HOME)}
+            return render(request, "accounts/recovery_codes.html", shown)
+    context = {"form": form, "left": recovery_codes_left(user)}
+    return render(request, "accounts/recovery_codes.html", context)
