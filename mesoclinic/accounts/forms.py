@@ -17,6 +17,7 @@ from mesoclinic.accounts.models import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, Role,
 from mesoclinic.core.forms import without_browser_limits
 
 _CODE = re.compile(r"\d{6}")
+_RECOVERY = re.compile(r"[a-z2-7]{24}")
 
 
 class LabelledErrorsMixin:
@@ -98,6 +99,37 @@ class CodeForm(LabelledErrorsMixin, forms.Form):
         return code
 
 
+class RecoveryCodeForm(LabelledErrorsMixin, forms.Form):
+    recovery_code = forms.CharField(
+        label="Recovery code",
+        help_text="One of the codes you kept, e.g. “abcd-efgh-ijkl-mnop-qrst-uvwx”.",
+        max_length=40,
+        strip=True,
+        error_messages={"required": "Recovery code: it is empty; type one of your codes."},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+
+    def clean_recovery_code(self) -> str:
+        typed: str = self.cleaned_data["recovery_code"]
+        code = "".join(ch for ch in typed.lower() if ch not in " -")
+        if not _RECOVERY.fullmatch(code):
+            raise forms.ValidationError(
+                f"Recovery code: “{typed}” is not 24 letters and digits in six groups."
+            )
+        return code
+
+
+class ReauthenticateForm(LabelledErrorsMixin, forms.Form):
+    password = forms.CharField(
+        label="Current password",
+        strip=False,
+        max_length=4096,
+        help_text="Type your password to confirm it is you.",
+        error_messages={"required": "Current password: it is empty; type your password."},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
 class TokenForm(LabelledErrorsMixin, forms.Form):
     name = forms.CharField(
         label="Name",
@@ -125,6 +157,14 @@ class TokenForm(LabelledErrorsMixin, forms.Form):
         label="Read only",
         required=False,
         help_text="The program may read but never change anything.",
+    )
+    password = forms.CharField(
+        label="Current password",
+        strip=False,
+        max_length=4096,
+        help_text="A token acts as you: type your password to confirm it is you.",
+        error_messages={"required": "Current password: it is empty; type your password."},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     def clean_days(self) -> int:

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -121,4 +121,37 @@ class MfaRequiredMiddleware:
             and request.path not in {reverse(name) for name in _MFA_OPEN_VIEWS}
         ):
             return redirect(_with_next("accounts:mfa", request))
+        return self.get_response(request)
+
+
+# Open to a member who must replace a temporary password: the page to do it, and signing out.
+_PASSWORD_CHANGE_OPEN_VIEWS = ("accounts:password", "accounts:logout")
+
+
+class PasswordChangeRequiredMiddleware:
+    """Sends a member holding a temporary password (``User.must_change_password``, set by a
+    manager's reset) to the password page until they choose their own.
+
+    After ``MfaRequiredMiddleware``: the second factor comes first. The API answers 403 to a
+    session in that state; API tokens were revoked by the reset.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(("/static/", "/health"))
+            and request.path not in {reverse(name) for name in _PASSWORD_CHANGE_OPEN_VIEWS}
+            and (not settings.MFA_REQUIRED or is_verified(user))
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": "Change your temporary password on the password page first."},
+                    status=403,
+                )
+            return redirect("accounts:password")
         return self.get_response(request)

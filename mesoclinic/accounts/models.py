@@ -64,6 +64,11 @@ class User(AbstractUser):
         max_length=40, blank=True, help_text="Professional registration (e.g. NMC or GMC number)."
     )
     sites = models.ManyToManyField(Site, related_name="staff", blank=True)
+    must_change_password = models.BooleanField(
+        default=False,
+        help_text="Set when a manager gives a temporary password: every page but the password "
+        "page is closed until the member chooses their own.",
+    )
 
     class Meta:
         constraints = [

@@ -7,7 +7,9 @@ of signing in and out.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import import_module
@@ -19,6 +21,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice  # type: ignore[import-untyped,unused-ignore]
 from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped,unused-ignore]
 
 from mesoclinic.accounts.access import Capability, require, require_within_reach, site_ids
@@ -26,7 +29,7 @@ from mesoclinic.accounts.models import ApiToken, Role, Site, User
 from mesoclinic.accounts.selectors import STAFF
 from mesoclinic.accounts.token_services import api_tokens_revoke_all
 from mesoclinic.audit.context import acting_as, current
-from mesoclinic.audit.models import Action, Outcome
+from mesoclinic.audit.models import Action, AuditEvent, Outcome
 from mesoclinic.audit.services import audit_record
 from mesoclinic.core.errors import Invalid
 
@@ -257,7 +260,8 @@ def staff_deactivate(*, staff: User, by: User) -> Deactivation:
 def staff_mfa_reset(*, staff: User, by: User) -> int:
     """Remove ``staff``'s second-factor devices and end their sessions; return devices removed.
 
-    For a lost phone: the next sign-in with the password leads to setting up a new device.
+    For a lost phone: the next sign-in with the password leads to setting up a new device,
+    with new recovery codes (the old ones are removed here too).
     Raises ``Forbidden`` (audited) unless ``by`` may manage staff and holds every right
     ``staff`` holds (``access.require_within_reach``).
     """
@@ -267,6 +271,7 @@ def staff_mfa_reset(*, staff: User, by: User) -> int:
     with transaction.atomic():
         removed: int
         removed, _ = TOTPDevice.objects.filter(user=staff).delete()
+        StaticDevice.objects.filter(user=staff).delete()
         sessions = staff_sessions_end(staff=staff)
         audit_record(
             action=Action.UPDATE,
@@ -281,22 +286,119 @@ def staff_mfa_reset(*, staff: User, by: User) -> int:
     return removed
 
 
+# Temporary passwords: 16 characters from an alphabet without look-alikes (0/o, 1/l/i), about
+# 80 bits, in four groups of four to read out or copy.
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def _temporary_password() -> str:
+    raw = "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(16))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def staff_password_reset(*, staff: User, by: User) -> str:
+    """A manager gives ``staff`` a temporary password; return it, which only this call sees.
+
+    The member must choose their own at the next sign-in (``must_change_password``); their
+    sessions end and their API tokens are revoked. Raises ``Forbidden`` (audited) unless ``by``
+    may manage staff and holds every right ``staff`` holds (``access.require_within_reach``),
+    and ``Invalid`` for ``by``'s own account or a deactivated one. Site scope is the caller's:
+    fetch ``staff`` with ``selectors.staff_get_for_manager``.
+    """
+    require(by, Capability.MANAGE_STAFF, what=STAFF)
+    require_within_reach(by, staff, what=STAFF)
+    if staff.pk == by.pk:
+        raise Invalid(
+            {"staff": ["You cannot reset your own password here: change it on your password page."]}
+        )
+    if not staff.is_active:
+        raise Invalid({"staff": [f"{staff.username} is deactivated: there is nothing to reset."]})
+    password = _temporary_password()
+    validate_password(password, user=staff)
+    with transaction.atomic():
+        staff.set_password(password)
+        staff.must_change_password = True
+        staff.save(update_fields=["password", "must_change_password"])
+        tokens = api_tokens_revoke_all(user=staff, reason="password_reset")
+        sessions = staff_sessions_end(staff=staff)
+        audit_record(
+            action=Action.UPDATE,
+            object_type=STAFF,
+            object_id=staff.pk,
+            detail={
+                "change": "password_reset",
+                "sessions_ended": sessions,
+                "tokens_revoked": tokens,
+            },
+        )
+    return password
+
+
 @transaction.atomic
 def staff_password_set(*, staff: User, password: str) -> None:
     """Set ``staff``'s own new password (already validated by the caller's form).
 
     Django ends the member's other sessions: each holds a hash of the old password. Their API
     tokens are revoked too: a password changed because it leaked must not leave a token made
-    with it working.
+    with it working. A temporary password from a manager is replaced, so its pages reopen.
     """
     staff.set_password(password)
-    staff.save(update_fields=["password"])
+    staff.must_change_password = False
+    staff.save(update_fields=["password", "must_change_password"])
     tokens = api_tokens_revoke_all(user=staff, reason="password_changed")
     audit_record(
         action=Action.UPDATE,
         object_type=STAFF,
         object_id=staff.pk,
         detail={"change": "password_changed", "tokens_revoked": tokens},
+    )
+
+
+# A signed-in session guessing the password at a re-authentication prompt is refused after
+# this many wrong passwords in the window, as the sign-in page refuses after 5 (django-axes).
+REAUTH_MAX_FAILURES = 5
+REAUTH_WINDOW = dt.timedelta(minutes=15)
+
+
+def staff_reauthenticate(*, staff: User, password: str, purpose: str) -> None:
+    """Check that the member at the keyboard knows ``staff``'s current password before a
+    sensitive change (``purpose``, e.g. "api_token").
+
+    Raises ``Invalid`` naming the "password" field when it is wrong or after 5 wrong ones in
+    15 minutes; each refusal is audited (LOGIN_FAILED, step "reauthenticate"). Runs outside
+    any transaction of the caller's, so that a refusal's audit row stays. Cost: one password
+    hash (Argon2id, tens of milliseconds) and one count of recent refusals.
+    """
+    failures = AuditEvent.objects.filter(
+        action=Action.LOGIN_FAILED,
+        object_type=STAFF,
+        object_id=str(staff.pk),
+        detail__step="reauthenticate",
+        at__gte=timezone.now() - REAUTH_WINDOW,
+    ).count()
+    if failures >= REAUTH_MAX_FAILURES:
+        _reauth_refused(staff=staff, purpose=purpose, reason="too_many_failures")
+        minutes = int(REAUTH_WINDOW.total_seconds() // 60)
+        raise Invalid(
+            {
+                "password": [
+                    f"Current password: too many wrong passwords; wait {minutes} minutes, "
+                    "then try again."
+                ]
+            }
+        )
+    if not password or not staff.check_password(password):
+        _reauth_refused(staff=staff, purpose=purpose, reason="wrong_password")
+        raise Invalid({"password": ["Current password: it is not your current password."]})
+
+
+def _reauth_refused(*, staff: User, purpose: str, reason: str) -> None:
+    audit_record(
+        action=Action.LOGIN_FAILED,
+        object_type=STAFF,
+        object_id=staff.pk,
+        outcome=Outcome.DENIED,
+        detail={"step": "reauthenticate", "purpose": purpose, "reason": reason},
     )
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", signin.login_view, name="login"),
     path("logout/", signin.logout_view, name="logout"),
     path("mfa/", signin.mfa_view, name="mfa"),
+    path("mfa/recovery-codes/", signin.recovery_codes_view, name="recovery_codes"),
     path("password/", signin.password_view, name="password"),
     path("tokens/", tokens.tokens_view, name="tokens"),
     path("sessions/", sessions.sessions_view, name="sessions"),
@@ -18,4 +19,9 @@ urlpatterns = [
     path("staff/new/", staff.staff_create_view, name="staff_create"),
     path("staff/<int:staff_id>/deactivate/", staff.staff_deactivate_view, name="staff_deactivate"),
     path("staff/<int:staff_id>/reset-mfa/", staff.staff_mfa_reset_view, name="staff_mfa_reset"),
+    path(
+        "staff/<int:staff_id>/reset-password/",
+        staff.staff_password_reset_view,
+        name="staff_password_reset",
+    ),
 ]

@@ -104,6 +104,7 @@ def test_a_practitioner_records_a_whole_visit_on_a_tablet(
     visit.checked("second factor set-up")
     page.fill("#id_code", current_code(device_of(practitioner)))
     page.click("main button[type=submit]")
+    page.click("text=I have kept them: continue")
     page.wait_for_url("**/patients/")
     visit.checked("patient list")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.test import Client
 from django_otp.oath import totp  # type: ignore[import-untyped,unused-ignore]
 from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped,unused-ignore]
@@ -44,11 +46,24 @@ def device_of(user: User, *, confirmed: bool | None = None) -> TOTPDevice:
 
 
 def sign_in(client: Client, user: User) -> None:
-    """Both factors through the real pages, setting up the app if the user has none."""
+    """Both factors through the real pages, setting up the app if the user has none.
+
+    Setting up ends on the page of new recovery codes (200); a later sign-in redirects (302).
+    """
+    setting_up = not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     location = password_step(client, user)
     client.get(location)  # the set-up page makes the device the first time
     response = client.post("/accounts/mfa/", {"code": current_code(device_of(user))})
-    assert response.status_code == 302, response.content
+    if setting_up:
+        assert response.status_code == 200, response.content
+        assert "recovery codes" in response.content.decode()
+    else:
+        assert response.status_code == 302, response.content
+
+
+def recovery_codes_shown(page: str) -> list[str]:
+    """The recovery codes a page shows, in order."""
+    return re.findall(r"<li><code>([a-z2-7]{4}(?:-[a-z2-7]{4}){5})</code></li>", page)
 
 
 def assert_escaped(page: str, value: str) -> None:

@@ -46,9 +46,11 @@ def test_a_member_signs_in_and_sets_up_the_app_without_csp_or_accessibility_prob
 
     page.fill("#id_code", current_code(device_of(practitioner_a)))
     page.click("main button[type=submit]")
+    page.click("text=I have kept them: continue")
     page.wait_for_url("**/patients/")
     page.goto(live_server.url + "/accounts/tokens/")
     page.fill("#id_name", "Reporting")
+    page.fill("#id_password", PASSWORD)
     page.click("text=Make token")
     # localhost is a secure context, so the clipboard API is there and the button shows.
     assert page.locator("[data-copy-target]").is_visible()

@@ -14,7 +14,7 @@ from mesoclinic.audit.models import AuditEvent, Outcome
 from mesoclinic.conftest import PASSWORD, verified_client
 
 ClientFor = Callable[[User], Client]
-ACTIONS = ("deactivate", "reset-mfa")
+ACTIONS = ("deactivate", "reset-mfa", "reset-password")
 
 
 def _member(username: str, sites: list[Site], **flags: bool) -> User:
@@ -66,6 +66,8 @@ def test_a_manager_cannot_act_on_someone_with_more_rights(
     staff.refresh_from_db()
     assert staff.is_active is True
     assert TOTPDevice.objects.filter(user=staff).exists()
+    assert staff.check_password(PASSWORD)
+    assert staff.must_change_password is False
     denied = AuditEvent.objects.get(outcome=Outcome.DENIED, actor=manager_a)
     assert (denied.detail, denied.object_id) == ({"reason": reason}, str(staff.pk))
 

@@ -14,6 +14,7 @@ from mesoclinic.accounts.services import staff_password_set
 from mesoclinic.accounts.token_services import api_token_create
 from mesoclinic.audit.context import acting_as
 from mesoclinic.audit.models import Action, AuditEvent, Outcome
+from mesoclinic.conftest import PASSWORD
 from mesoclinic.patients.models import Patient
 
 NOW = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
@@ -41,7 +42,8 @@ def test_the_tokens_page_makes_a_shorter_read_only_token_and_shows_its_expiry(
 ) -> None:
     with time_machine.travel(NOW, tick=False):
         response = client_for(practitioner_a).post(
-            "/accounts/tokens/", {"name": "Dashboard", "days": "30", "read_only": "on"}
+            "/accounts/tokens/",
+            {"name": "Dashboard", "days": "30", "read_only": "on", "password": PASSWORD},
         )
     assert response.status_code == 201
     token = ApiToken.objects.get()
@@ -55,7 +57,7 @@ def test_the_tokens_page_refuses_a_lifetime_out_of_range_naming_it(
     client_for: ClientFor, practitioner_a: User
 ) -> None:
     response = client_for(practitioner_a).post(
-        "/accounts/tokens/", {"name": "Forever", "days": "3650"}
+        "/accounts/tokens/", {"name": "Forever", "days": "3650", "password": PASSWORD}
     )
     assert response.status_code == 200
     assert "Expires after: at most 365 days." in response.content.decode()

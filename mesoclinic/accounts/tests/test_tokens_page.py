@@ -16,6 +16,7 @@ from mesoclinic.accounts.models import ApiToken, User
 from mesoclinic.accounts.tests.helpers import XSS, assert_escaped
 from mesoclinic.accounts.token_services import api_token_create, token_hash
 from mesoclinic.audit.models import Action, AuditEvent, Outcome
+from mesoclinic.conftest import PASSWORD
 
 TOKENS = "/accounts/tokens/"
 
@@ -32,7 +33,7 @@ def test_it_makes_a_token_and_shows_it_once(
 ) -> None:
     client = client_for(receptionist_a)
 
-    response = client.post(TOKENS, {"name": "Front desk tablet"})
+    response = client.post(TOKENS, {"name": "Front desk tablet", "password": PASSWORD})
 
     assert response.status_code == 201
     assert "no-store" in response["Cache-Control"]
@@ -53,6 +54,50 @@ def test_it_makes_a_token_and_shows_it_once(
     assert raw not in str(event.detail)
 
 
+def test_it_asks_for_the_current_password_before_making_a_token(
+    client_for: Callable[[User], Client], receptionist_a: User
+) -> None:
+    client = client_for(receptionist_a)
+
+    form = client.get(TOKENS).content.decode()
+    empty = client.post(TOKENS, {"name": "Tablet"}).content.decode()
+    wrong = client.post(TOKENS, {"name": "Tablet", "password": "not-it"})
+
+    assert 'autocomplete="current-password"' in form
+    assert '<a href="#id_password">Current password: it is empty; type your password.</a>' in empty
+    assert wrong.status_code == 200
+    page = wrong.content.decode()
+    assert '<a href="#id_password">Current password: it is not your current password.</a>' in page
+    assert "not-it" not in page
+    assert not ApiToken.objects.filter(user=receptionist_a).exists()
+    refused = AuditEvent.objects.get(action=Action.LOGIN_FAILED)
+    assert (refused.actor, refused.outcome, refused.detail) == (
+        receptionist_a,
+        Outcome.DENIED,
+        {"step": "reauthenticate", "purpose": "api_token", "reason": "wrong_password"},
+    )
+    assert "not-it" not in str(refused.detail)
+
+
+def test_it_stops_checking_passwords_after_five_wrong_ones(
+    client_for: Callable[[User], Client], receptionist_a: User
+) -> None:
+    client = client_for(receptionist_a)
+    for _ in range(5):
+        client.post(TOKENS, {"name": "Tablet", "password": "guess"})
+
+    page = client.post(TOKENS, {"name": "Tablet", "password": PASSWORD}).content.decode()
+
+    assert "Current password: too many wrong passwords; wait 15 minutes" in page
+    assert not ApiToken.objects.filter(user=receptionist_a).exists()
+    reasons = list(
+        AuditEvent.objects.filter(detail__step="reauthenticate")
+        .order_by("id")
+        .values_list("detail__reason", flat=True)
+    )
+    assert reasons == ["wrong_password"] * 5 + ["too_many_failures"]
+
+
 def test_it_lists_only_the_members_own_tokens(
     client_for: Callable[[User], Client], practitioner_a: User, receptionist_a: User
 ) -> None:
@@ -66,7 +111,7 @@ def test_it_lists_only_the_members_own_tokens(
 
 
 def test_it_names_an_empty_name(client_for: Callable[[User], Client], practitioner_a: User) -> None:
-    response = client_for(practitioner_a).post(TOKENS, {"name": "   "})
+    response = client_for(practitioner_a).post(TOKENS, {"name": "   ", "password": PASSWORD})
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -77,7 +122,11 @@ def test_it_names_an_empty_name(client_for: Callable[[User], Client], practition
 def test_it_names_an_over_long_name_and_keeps_it(
     client_for: Callable[[User], Client], practitioner_a: User
 ) -> None:
-    page = client_for(practitioner_a).post(TOKENS, {"name": "x" * 81}).content.decode()
+    page = (
+        client_for(practitioner_a)
+        .post(TOKENS, {"name": "x" * 81, "password": PASSWORD})
+        .content.decode()
+    )
 
     assert "Name: use at most 80 characters (it has 81)." in page
     assert 'value="' + "x" * 81 + '"' in page
@@ -88,7 +137,7 @@ def test_it_shows_stored_names_as_text(
     client_for: Callable[[User], Client], practitioner_a: User, value: str
 ) -> None:
     client = client_for(practitioner_a)
-    client.post(TOKENS, {"name": value})
+    client.post(TOKENS, {"name": value, "password": PASSWORD})
 
     page = client.get(TOKENS).content.decode()
 

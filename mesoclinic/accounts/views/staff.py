@@ -13,7 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mesoclinic.accounts.access import Capability, require, site_ids
 from mesoclinic.accounts.forms import StaffForm
 from mesoclinic.accounts.selectors import STAFF, staff_get_for_manager, staff_list_for_manager
-from mesoclinic.accounts.services import staff_deactivate, staff_mfa_reset, staff_register
+from mesoclinic.accounts.services import (
+    staff_deactivate,
+    staff_mfa_reset,
+    staff_password_reset,
+    staff_register,
+)
 from mesoclinic.core.errors import Invalid
 from mesoclinic.core.forms import add_invalid
 from mesoclinic.core.http import staff as acting_staff
@@ -91,3 +96,23 @@ def staff_mfa_reset_view(request: HttpRequest, staff_id: int) -> HttpResponse:
         "a new one at their next sign-in.",
     )
     return redirect("accounts:staff")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_password_reset_view(request: HttpRequest, staff_id: int) -> HttpResponse:
+    """GET asks the manager to confirm; POST sets a temporary password and shows it on this
+    response only (never stored in clear, so no later page could show it)."""
+    manager = acting_staff(request)
+    staff = staff_get_for_manager(manager, staff_id)
+    context: dict[str, object] = {"member": staff}
+    if request.method == "POST":
+        try:
+            context["temporary_password"] = staff_password_reset(staff=staff, by=manager)
+        except Invalid as error:
+            for problems in error.errors.values():
+                for problem in problems:
+                    messages.error(request, problem)
+            return redirect("accounts:staff")
+    return render(request, "accounts/staff_password_reset.html", context)

@@ -62,6 +62,7 @@ PAGES = [
     Route("accounts:password", "/accounts/password/", ANY_STAFF, site_scoped=False),
     Route("accounts:tokens", "/accounts/tokens/", ANY_STAFF, site_scoped=False),
     Route("accounts:sessions", "/accounts/sessions/", ANY_STAFF, site_scoped=False),
+    Route("accounts:recovery_codes", "/accounts/mfa/recovery-codes/", ANY_STAFF, site_scoped=False),
     Route("accounts:staff", "/accounts/staff/", C.MANAGE_STAFF, site_scoped=False),
     Route("accounts:staff_create", "/accounts/staff/new/", C.MANAGE_STAFF, site_scoped=False),
     Route(
@@ -69,6 +70,11 @@ PAGES = [
         "/accounts/staff/{staff}/deactivate/",
         C.MANAGE_STAFF,
         method="POST",
+    ),
+    Route(
+        "accounts:staff_password_reset",
+        "/accounts/staff/{staff}/reset-password/",
+        C.MANAGE_STAFF,
     ),
     Route(
         "accounts:staff_mfa_reset",
