@@ -33,7 +33,10 @@ def test_a_member_signs_in_and_sets_up_the_app_without_csp_or_accessibility_prob
     page.fill("#id_username", practitioner_a.username)
     page.fill("#id_password", "wrong")
     page.click("main button[type=submit]")
-    # The error summary takes the focus, so a screen reader announces it first.
+    # The error summary takes the focus, so a screen reader announces it first. The click only
+    # starts the new page: wait for it to load (its script has run by then), then look.
+    page.wait_for_selector("#error-summary")
+    page.wait_for_load_state("load")
     assert page.evaluate("document.activeElement.id") == "error-summary"
     assert serious_accessibility_violations(page) == []
 
