@@ -150,7 +150,9 @@ def consultation_update(
     # The write in one transaction; the access check before it, so a refusal's audit row stays.
     with transaction.atomic():
         fresh = (
-            Consultation.objects.select_for_update()
+            # Only the consultation's row: locking the joined user and site rows too would make
+            # concurrent requests deadlock with the sign-in's own writes to the user row.
+            Consultation.objects.select_for_update(of=("self",))
             .select_related("patient__site", "site", "practitioner")
             .get(pk=consultation.pk)
         )

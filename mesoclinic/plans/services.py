@@ -139,7 +139,9 @@ def plan_edit(
     # The write in one transaction; the access check before it, so a refusal's audit row stays.
     with transaction.atomic():
         locked = (
-            StoredPlan.objects.select_for_update().select_related("consultation").get(pk=plan.pk)
+            StoredPlan.objects.select_for_update(of=("self",))
+            .select_related("consultation")
+            .get(pk=plan.pk)
         )
         consultation_require_draft(locked.consultation)
         if expected_version is not None and locked.version != expected_version:
