@@ -11,6 +11,7 @@ from django.urls import get_script_prefix, reverse
 _NAVIGATION = {
     "home": "index",
     "patients": "patients:list",
+    "diary": "scheduling:home",
     "audit": "audit:list",
     "staff": "accounts:staff",
     "tokens": "accounts:tokens",
@@ -20,7 +21,7 @@ _NAVIGATION = {
 
 
 def navigation(request: HttpRequest) -> dict[str, dict[str, str]]:
-    """``nav``: the header's URLs. Reversed once per script prefix, not on every page: seven
+    """``nav``: the header's URLs. Reversed once per script prefix, not on every page: eight
     ``{% url %}`` tags were a twentieth of a busy page's time."""
     return {"nav": _navigation(get_script_prefix())}
 

@@ -9,12 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from mesoclinic.core.errors import Conflict, Forbidden, NotFound
+from mesoclinic.core.errors import Conflict, Forbidden, Invalid, NotFound
 
 
 class DomainErrorMiddleware:
     """``NotFound`` -> 404 page, ``Forbidden`` -> 403 page, ``Conflict`` -> 409 page with the
-    error's message; other errors pass through."""
+    error's message, ``Invalid`` that no form caught (a bad query parameter) -> 422 page naming
+    the parameter and the value; other errors pass through."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -31,6 +32,9 @@ class DomainErrorMiddleware:
             raise PermissionDenied(exception.message) from exception
         if isinstance(exception, Conflict):
             return _conflict(request, exception)
+        if isinstance(exception, Invalid):
+            messages = [m for ms in exception.errors.values() for m in ms]
+            return render(request, "422.html", {"messages": messages}, status=422)
         return None
 
 

@@ -7,6 +7,8 @@ exist, or that belongs to another consultation or patient than the URL's, is ``N
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -18,7 +20,7 @@ from mesoclinic.consultations.models import Consultation
 from mesoclinic.consultations.selectors import consultation_get_for_user, patient_exists
 from mesoclinic.core.errors import NotFound
 from mesoclinic.patients.selectors import patient_get_for_user, patient_get_for_write
-from mesoclinic.plans.models import PlanEdit, StoredPlan
+from mesoclinic.plans.models import PlanEdit, PlanStatus, StoredPlan
 
 if TYPE_CHECKING:
     from mesoclinic.accounts.models import User
@@ -166,3 +168,66 @@ def plan_with_edits(plan: StoredPlan) -> StoredPlan:
         .select_related("consultation")
         .get(pk=plan.pk)
     )
+
+
+@dataclass(frozen=True)
+class CourseToBook:
+    """A course of one of the patient's plans, as the diary offers it: its schedule only.
+
+    Booking staff may hold the capability to book without the one to read clinical records, so
+    no substance, dose or zone is carried: the plan's date, whether it is ready, the numbers.
+    """
+
+    plan_id: int
+    index: int  # the course's place in the plan's ``courses``, from 0
+    planned_on: dt.date
+    ready: bool  # needs no prescriber's signature, or has it
+    sessions: int
+    interval_days: int
+    session_days: tuple[int, ...]
+
+
+def plan_courses_to_book(user: User, *, patient_id: int) -> list[CourseToBook]:
+    """The courses of the patient's newest plan of each consultation that state a number of
+    sessions and an interval (one "not established" is not offered: the clinician decides),
+    newest first. One LIST event, object_type "plan_schedule".
+
+    Cost: the accessor's queries and one SELECT of the plans.
+    """
+    patient = patient_get_for_user(
+        user, patient_id, capability=Capability.BOOK, audit_action=None, object_type="plan"
+    )
+    plans = (
+        StoredPlan.objects.filter(consultation__patient=patient)
+        .only("id", "consultation_id", "created_at", "status", "current")
+        .order_by("-created_at", "-id")
+    )
+    offers: list[CourseToBook] = []
+    seen: set[int] = set()
+    for plan in plans:
+        if plan.consultation_id in seen:
+            continue
+        seen.add(plan.consultation_id)
+        for index, course in enumerate(plan.current.get("courses") or []):
+            sessions, interval = course.get("sessions"), course.get("interval_days")
+            if not (isinstance(sessions, int) and isinstance(interval, int)):
+                continue
+            offers.append(
+                CourseToBook(
+                    plan_id=plan.pk,
+                    index=index,
+                    planned_on=plan.created_at.astimezone(patient.site.zone).date(),
+                    ready=plan.status != PlanStatus.AWAITING_PRESCRIBER,
+                    sessions=sessions,
+                    interval_days=interval,
+                    session_days=tuple(course.get("session_days") or ()),
+                )
+            )
+    audit_record(
+        action=Action.LIST,
+        object_type="plan_schedule",
+        patient_id=patient.pk,
+        site_id=patient.site_id,
+        detail={"plans": sorted({offer.plan_id for offer in offers})},
+    )
+    return offers

@@ -37,6 +37,7 @@ from mesoclinic.core.db import retry_on_contention, violated_constraint
 from mesoclinic.core.errors import Conflict, Invalid, NotFound
 from mesoclinic.patients.selectors import patient_get_for_write
 from mesoclinic.planning.knowledge import default_knowledge
+from mesoclinic.plans.models import StoredPlan
 from mesoclinic.scheduling.models import (
     MIDNIGHT,
     Appointment,
@@ -438,6 +439,10 @@ class SessionUnplaced(Conflict):
         super().__init__(message, extra={"session": session})
 
 
+def _plan_of(plan_id: int, patient_id: int) -> bool:
+    return StoredPlan.objects.filter(pk=plan_id, consultation__patient_id=patient_id).exists()
+
+
 def course_book(
     *,
     actor: User,
@@ -471,6 +476,8 @@ def course_book(
             errors[field] = [f"{field}: a whole number from {low} to {high}, got {value}."]
     if errors:
         raise Invalid(errors)
+    if plan_id is not None and not _plan_of(plan_id, patient.pk):
+        raise Invalid({"plan": [f"plan: {plan_id} is not a plan of this patient."]})
     service = service_get(service_code)
     site = patient.site
     first_start = _start_check(first_start)
