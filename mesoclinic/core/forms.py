@@ -11,13 +11,16 @@ the ``maxlength`` attribute that would let the browser cut a pasted value withou
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.utils import ErrorList
 
-from mesoclinic.core.errors import Invalid
+from mesoclinic.core.errors import Conflict, Invalid
+
+T = TypeVar("T")
 
 # What an error message echoes of a typed value: a pasted page must not be repeated whole.
 ECHO_MAX = 40
@@ -129,3 +132,20 @@ def _anchor(bound: forms.BoundField) -> str:
     # A group's fieldset carries the field's id and takes focus (core/_field.html), so the
     # link lands on the legend, which names the group, rather than on its first box.
     return bound.id_for_label or bound.auto_id
+
+
+def form_attempt(form: forms.BaseForm, write: Callable[[], T]) -> tuple[T | None, int]:
+    """Run a service call for a valid ``form``: (its result, 200), or (None, the status the
+    page answers with) with the refusal on the form, so everything typed is shown again.
+
+    ``Invalid`` goes under its fields (``add_invalid``, 422); a ``Conflict`` (the time was
+    taken, the record moved on) goes to the top of the form (409). Other errors pass through.
+    """
+    try:
+        return write(), 200
+    except Invalid as invalid:
+        add_invalid(form, invalid)
+        return None, 422
+    except Conflict as conflict:
+        form.add_error(None, conflict.message)
+        return None, 409

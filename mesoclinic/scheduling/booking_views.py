@@ -22,8 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mesoclinic.accounts.access import Capability, capabilities_of
 from mesoclinic.accounts.models import Site, User
-from mesoclinic.core.errors import Conflict, Invalid
-from mesoclinic.core.forms import add_invalid
+from mesoclinic.core.errors import Invalid
+from mesoclinic.core.forms import form_attempt
 from mesoclinic.core.http import staff
 from mesoclinic.core.params import optional_integer_param
 from mesoclinic.patients.selectors import patient_get_for_user, patient_list
@@ -97,34 +97,30 @@ def appointment_book_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = BookForm(request.POST, **kwargs)
-        if form.is_valid():
-            start = local_start(form, "start", site.zone)
-            if start is not None:
-                data = form.cleaned_data
-                try:
-                    appointment = appointment_book(
-                        actor=user,
-                        patient_id=data["patient"],
-                        service_code=data["service"],
-                        practitioner_id=data["practitioner"],
-                        start=start,
-                        room_id=data["room"],
-                        notes=data["notes"],
-                        overbook_reason=data.get("overbook_reason", ""),
-                    )
-                except Invalid as invalid:
-                    add_invalid(form, invalid)
-                except Conflict as conflict:
-                    form.add_error(None, conflict.message)
-                    status = 409
-                else:
-                    messages.success(
-                        request,
-                        f"Booked {appointment.service} for {appointment.patient} with "
-                        f"{appointment.practitioner}.",
-                    )
-                    return redirect(_day_url(site.pk, appointment.start, site.zone))
-        status = 422 if status == 200 and form.errors else status
+        start = local_start(form, "start", site.zone) if form.is_valid() else None
+        if start is not None:
+            data = form.cleaned_data
+            appointment, status = form_attempt(
+                form,
+                lambda: appointment_book(
+                    actor=user,
+                    patient_id=data["patient"],
+                    service_code=data["service"],
+                    practitioner_id=data["practitioner"],
+                    start=start,
+                    room_id=data["room"],
+                    notes=data["notes"],
+                    overbook_reason=data.get("overbook_reason", ""),
+                ),
+            )
+            if appointment is not None:
+                messages.success(
+                    request,
+                    f"Booked {appointment.service} for {appointment.patient} with "
+                    f"{appointment.practitioner}.",
+                )
+                return redirect(_day_url(site.pk, appointment.start, site.zone))
+        status = 422 if status == 200 else status
     else:
         form = BookForm(initial=_initial(request), **kwargs)
     return render(
@@ -186,32 +182,28 @@ def course_book_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = CourseForm(request.POST, **kwargs)
-        if form.is_valid():
-            first = local_start(form, "first_start", site.zone)
-            if first is not None:
-                data = form.cleaned_data
-                try:
-                    course = course_book(
-                        actor=user,
-                        patient_id=patient.pk,
-                        service_code=data["service"],
-                        sessions=data["sessions"],
-                        interval_days=data["interval_days"],
-                        tolerance_days=data["tolerance_days"],
-                        first_start=first,
-                        practitioner_id=data["practitioner"],
-                        plan_id=data["plan"],
-                    )
-                except Invalid as invalid:
-                    add_invalid(form, invalid)
-                except Conflict as conflict:
-                    form.add_error(None, conflict.message)
-                    status = 409
-                else:
-                    count = course.appointments.count()
-                    messages.success(request, f"Booked all {count} sessions of the course.")
-                    return redirect("scheduling:patient", patient_id=patient.pk)
-        status = 422 if status == 200 and form.errors else status
+        first = local_start(form, "first_start", site.zone) if form.is_valid() else None
+        if first is not None:
+            data = form.cleaned_data
+            course, status = form_attempt(
+                form,
+                lambda: course_book(
+                    actor=user,
+                    patient_id=patient.pk,
+                    service_code=data["service"],
+                    sessions=data["sessions"],
+                    interval_days=data["interval_days"],
+                    tolerance_days=data["tolerance_days"],
+                    first_start=first,
+                    practitioner_id=data["practitioner"],
+                    plan_id=data["plan"],
+                ),
+            )
+            if course is not None:
+                count = course.appointments.count()
+                messages.success(request, f"Booked all {count} sessions of the course.")
+                return redirect("scheduling:patient", patient_id=patient.pk)
+        status = 422 if status == 200 else status
     else:
         initial: dict[str, Any] = {"patient": patient.pk, "tolerance_days": 3}
         chosen = optional_integer_param("course", request.GET.get("course", ""), low=0)
@@ -243,22 +235,18 @@ def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpRespons
     status = 200
     if request.method == "POST":
         form = RescheduleForm(request.POST)
-        if form.is_valid():
-            start = local_start(form, "start", zone)
-            if start is not None:
-                try:
-                    appointment = appointment_reschedule(
-                        actor=user, appointment_id=appointment.pk, start=start
-                    )
-                except Invalid as invalid:
-                    add_invalid(form, invalid)
-                except Conflict as conflict:
-                    form.add_error(None, conflict.message)
-                    status = 409
-                else:
-                    messages.success(request, "Moved. The patient keeps the same practitioner.")
-                    return redirect(_day_url(appointment.site_id, appointment.start, zone))
-        status = 422 if status == 200 and form.errors else status
+        start = local_start(form, "start", zone) if form.is_valid() else None
+        if start is not None:
+            moved, status = form_attempt(
+                form,
+                lambda: appointment_reschedule(
+                    actor=user, appointment_id=appointment.pk, start=start
+                ),
+            )
+            if moved is not None:
+                messages.success(request, "Moved. The patient keeps the same practitioner.")
+                return redirect(_day_url(moved.site_id, moved.start, zone))
+        status = 422 if status == 200 else status
     else:
         form = RescheduleForm(initial={"start": appointment.start.astimezone(zone)})
     return render(
@@ -324,16 +312,17 @@ def appointment_cancel_view(request: HttpRequest, appointment_id: int) -> HttpRe
     if request.method == "POST":
         form = CancelForm(request.POST)
         if form.is_valid():
-            try:
-                appointment_cancel(
-                    actor=user, appointment_id=appointment.pk, reason=form.cleaned_data["reason"]
-                )
-            except Invalid as invalid:
-                add_invalid(form, invalid)
-            else:
+            reason = form.cleaned_data["reason"]
+            cancelled, status = form_attempt(
+                form,
+                lambda: appointment_cancel(
+                    actor=user, appointment_id=appointment.pk, reason=reason
+                ),
+            )
+            if cancelled is not None:
                 messages.success(request, "Cancelled; the time is free again.")
                 return redirect(_day_url(appointment.site_id, appointment.start, zone))
-        status = 422
+        status = 422 if status == 200 else status
     else:
         form = CancelForm()
     return render(

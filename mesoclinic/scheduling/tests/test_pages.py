@@ -33,6 +33,19 @@ def _book(user: User, patient: Patient, hour: int, minute: int = 0) -> Appointme
     )
 
 
+def _booking(patient: Patient, start: str, **more: str) -> dict[str, object]:
+    """The booking form as sent for Priya at site A, for ``patient`` at local ``start``."""
+    practitioner = User.objects.get(username="priya_practitioner")
+    return {
+        "site": patient.site_id,
+        "patient": patient.pk,
+        "service": "skin_booster",
+        "practitioner": practitioner.pk,
+        "start": start,
+        **more,
+    }
+
+
 def test_it_shows_the_day_with_blocks_free_quarters_and_closed_time(
     client_for: Callable[[User], Client],
     receptionist_a: User,
@@ -133,15 +146,7 @@ def test_it_books_from_a_tapped_free_time(
     assert 'value="2027-01-11T09:15"' in form.content.decode()
     response = client.post(
         "/diary/book/",
-        {
-            "site": site_a.pk,
-            "patient": patient_a.pk,
-            "service": "skin_booster",
-            "practitioner": practitioner_a.pk,
-            "start": "2027-01-11T09:15",
-            "room": "",
-            "notes": "",
-        },
+        _booking(patient_a, "2027-01-11T09:15", room="", notes=""),
     )
     assert response.status_code == 302
     assert response["Location"] == DAY_URL.format(site=site_a.pk)
@@ -164,14 +169,7 @@ def test_it_keeps_what_was_typed_when_the_time_is_taken(
     )
     response = client_for(receptionist_a).post(
         "/diary/book/",
-        {
-            "site": site_a.pk,
-            "patient": other.pk,
-            "service": "skin_booster",
-            "practitioner": practitioner_a.pk,
-            "start": "2027-01-11T10:30",
-            "notes": "Prefers mornings",
-        },
+        _booking(other, "2027-01-11T10:30", notes="Prefers mornings"),
     )
     html = response.content.decode()
     assert response.status_code == 409
@@ -190,13 +188,7 @@ def test_it_names_the_field_and_value_of_a_bad_start(
 ) -> None:
     response = client_for(receptionist_a).post(
         "/diary/book/",
-        {
-            "site": site_a.pk,
-            "patient": patient_a.pk,
-            "service": "skin_booster",
-            "practitioner": practitioner_a.pk,
-            "start": "next tuesday",
-        },
+        _booking(patient_a, "next tuesday"),
     )
     assert response.status_code == 422
     assert "Start: " in response.content.decode()
@@ -213,13 +205,7 @@ def test_it_refuses_a_time_the_clocks_skip(
 ) -> None:
     response = client_for(receptionist_a).post(
         "/diary/book/",
-        {
-            "site": site_a.pk,
-            "patient": patient_a.pk,
-            "service": "skin_booster",
-            "practitioner": practitioner_a.pk,
-            "start": "2027-03-28T01:30",
-        },
+        _booking(patient_a, "2027-03-28T01:30"),
     )
     assert response.status_code == 422
     assert "does not exist in Europe/London" in response.content.decode()
