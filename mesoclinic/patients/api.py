@@ -22,6 +22,7 @@ from mesoclinic.accounts.access import Capability
 from mesoclinic.accounts.api_auth import token_auth
 from mesoclinic.core.errors import Invalid
 from mesoclinic.core.http import staff
+from mesoclinic.core.params import integer_param
 from mesoclinic.core.schemas import ErrorOut
 from mesoclinic.core.versions import etag, if_match_version
 from mesoclinic.patients.errors import PatientArchived, PossibleDuplicate, StaleRecord
@@ -79,8 +80,8 @@ def list_patients(
     false (narrow the search, or page on until ``items`` is empty); the items are still
     returned at any offset.
     """
-    window_limit = _integer("limit", limit, low=1, high=API_MAX_LIMIT)
-    window_offset = _integer("offset", offset, low=0, high=10**9)
+    window_limit = integer_param("limit", limit, low=1, high=API_MAX_LIMIT)
+    window_offset = integer_param("offset", offset, low=0, high=10**9)
     archived = _boolean("include_archived", include_archived)
     window = patient_list(
         staff(request),
@@ -270,14 +271,6 @@ def _flag(key: str, value: object) -> bool:
     if isinstance(value, bool):
         return value
     raise Invalid({key: [f"{key}: {json.dumps(value)[:40]} is not true or false."]})
-
-
-def _integer(key: str, raw: str, *, low: int, high: int) -> int:
-    text = raw.strip()
-    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
-    if not (text.isascii() and text.isdigit() and len(text) <= 12) or not low <= int(text) <= high:
-        raise Invalid({key: [f"{key}: “{raw[:40]}” is not a whole number from {low} to {high}."]})
-    return int(text)
 
 
 def _boolean(key: str, raw: str) -> bool:
