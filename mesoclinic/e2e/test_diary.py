@@ -12,15 +12,12 @@ import pytest
 from django.conf import settings
 
 from mesoclinic.accounts.models import Site, User
-from mesoclinic.audit.context import acting_as
 from mesoclinic.conftest import verified_client
-from mesoclinic.consultations.services import History, consultation_create
 from mesoclinic.core.time import today_in
 from mesoclinic.e2e.browser import serious_accessibility_violations, session_cookie
 from mesoclinic.patients.models import Patient
-from mesoclinic.plans.services import plan_generate
 from mesoclinic.scheduling.models import Appointment, Course, Room, Service
-from mesoclinic.scheduling.tests.conftest import give_hours
+from mesoclinic.scheduling.tests.conftest import give_hours, plan_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,14 +38,7 @@ def _clinic(site: Site, practitioner: User, patient: Patient) -> dt.date:
         room_type="treatment",
     )
     Room.objects.create(site=site, name="Room 1", room_type="treatment")
-    with acting_as(practitioner):
-        consultation = consultation_create(
-            patient_id=patient.pk,
-            by=practitioner,
-            held_at=dt.datetime.now(dt.UTC),
-            history=History(concerns=[{"concern": "skin_quality", "zones": ["cheeks"]}]),
-        )
-        plan_generate(consultation_id=consultation.pk, by=practitioner)
+    plan_for(practitioner, patient)
     today = today_in(site.zone)
     return today + dt.timedelta(days=14 - today.weekday())
 

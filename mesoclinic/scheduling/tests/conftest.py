@@ -11,6 +11,8 @@ from django.test import Client
 
 from mesoclinic.accounts.models import Site, User
 from mesoclinic.accounts.token_services import api_token_create
+from mesoclinic.patients.models import Patient
+from mesoclinic.plans.models import StoredPlan
 from mesoclinic.scheduling.models import Room, Service, WorkingHours
 
 MONDAY = dt.date(2027, 1, 11)
@@ -80,3 +82,20 @@ def api_as(db: None) -> Callable[[User], Callable[..., object]]:
         return call
 
     return make
+
+
+def plan_for(practitioner: User, patient: Patient) -> StoredPlan:
+    """A stored plan of a consultation for skin quality on the cheeks: it has a course with a
+    number of sessions and an interval, which the diary offers to book."""
+    from mesoclinic.audit.context import acting_as
+    from mesoclinic.consultations.services import History, consultation_create
+    from mesoclinic.plans.services import plan_generate
+
+    with acting_as(practitioner):
+        consultation = consultation_create(
+            patient_id=patient.pk,
+            by=practitioner,
+            held_at=dt.datetime.now(dt.UTC),
+            history=History(concerns=[{"concern": "skin_quality", "zones": ["cheeks"]}]),
+        )
+        return plan_generate(consultation_id=consultation.pk, by=practitioner)

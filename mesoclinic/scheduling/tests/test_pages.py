@@ -17,7 +17,7 @@ from mesoclinic.audit.models import AuditEvent
 from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.models import Appointment, Course, Service, Status
 from mesoclinic.scheduling.services import appointment_book
-from mesoclinic.scheduling.tests.conftest import MONDAY, at
+from mesoclinic.scheduling.tests.conftest import MONDAY, at, plan_for
 
 pytestmark = pytest.mark.usefixtures("diary")
 DAY_URL = "/diary/{site}/2027-01-11/"
@@ -346,18 +346,7 @@ def test_it_books_a_plans_course_whole(
     practitioner_a: User,
     patient_a: Patient,
 ) -> None:
-    from mesoclinic.audit.context import acting_as
-    from mesoclinic.consultations.services import History, consultation_create
-    from mesoclinic.plans.services import plan_generate
-
-    with acting_as(practitioner_a):
-        consultation = consultation_create(
-            patient_id=patient_a.pk,
-            by=practitioner_a,
-            held_at=at(MONDAY, 9) - dt.timedelta(days=30),
-            history=History(concerns=[{"concern": "skin_quality", "zones": ["cheeks"]}]),
-        )
-        plan = plan_generate(consultation_id=consultation.pk, by=practitioner_a)
+    plan = plan_for(practitioner_a, patient_a)
     course = plan.current["courses"][0]
     client = client_for(receptionist_a)
     page = client.get(f"/diary/course/?patient={patient_a.pk}&plan={plan.pk}&course=0")
@@ -432,19 +421,8 @@ def test_it_opens_today_and_jumps_to_a_typed_date(
 def test_it_offers_book_this_course_on_the_plan_page(
     client_for: Callable[[User], Client], practitioner_a: User, patient_a: Patient
 ) -> None:
-    from mesoclinic.audit.context import acting_as
-    from mesoclinic.consultations.services import History, consultation_create
-    from mesoclinic.plans.services import plan_generate
-
-    with acting_as(practitioner_a):
-        consultation = consultation_create(
-            patient_id=patient_a.pk,
-            by=practitioner_a,
-            held_at=at(MONDAY, 9) - dt.timedelta(days=30),
-            history=History(concerns=[{"concern": "skin_quality", "zones": ["cheeks"]}]),
-        )
-        plan = plan_generate(consultation_id=consultation.pk, by=practitioner_a)
-    base = f"/patients/{patient_a.pk}/consultations/{consultation.pk}/plans/{plan.pk}/"
+    plan = plan_for(practitioner_a, patient_a)
+    base = f"/patients/{patient_a.pk}/consultations/{plan.consultation_id}/plans/{plan.pk}/"
     client = client_for(practitioner_a)
     link = f"/diary/course/?patient={patient_a.pk}&amp;plan={plan.pk}&amp;course=0"
     assert link in client.get(base).content.decode()
