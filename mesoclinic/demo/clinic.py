@@ -31,6 +31,7 @@ from mesoclinic.consent.services import (
 )
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.consultations.services import History, consultation_complete, consultation_create
+from mesoclinic.demo.diary import DiaryTeam, diary_seed
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.services import PatientDetails, patient_create
 from mesoclinic.photos.services import photo_upload
@@ -158,6 +159,14 @@ def _seed(password: str) -> list[DemoStaff]:
         with acting_as(practitioner):
             _clinical_record(rng, patient, practitioner, team[site.code][1], consulted, today)
         consulted += 1
+    for site in (marylebone, leeds):
+        manager, doctor, nurse, reception = team[site.code]
+        diary_seed(
+            site=site,
+            team=DiaryTeam(manager=manager, reception=reception, doctor=doctor, nurse=nurse),
+            rng=rng,
+            saturdays=site is leeds,  # Leeds opens on Saturday mornings
+        )
     return [_described(u) for u in User.objects.filter(username__contains=".")]
 
 
