@@ -85,11 +85,11 @@ ROOMS = (
 DAY_START, DAY_END, LATE_END, SATURDAY_END = dt.time(9), dt.time(17, 30), dt.time(20), dt.time(13)
 THURSDAY, SATURDAY = 3, 5
 
-PAST_DAYS = 7  # history: completed, no-show and cancelled appointments
+PAST_DAYS = 4  # history: completed, no-show and cancelled appointments
 AHEAD_DAYS = 21  # the coming three weeks
 COURSES = 3  # courses booked per site, from the patients' stored plans
 # The chance that a free moment of a practitioner's day gets a single appointment.
-LOAD_TODAY, LOAD_OTHER_DAYS = 0.8, 0.2
+LOAD_TODAY, LOAD_OTHER_DAYS = 0.7, 0.08
 IDLE = dt.timedelta(minutes=30)  # how far the day moves on when a moment stays free
 FALLBACK_SESSIONS, FALLBACK_INTERVAL = 3, 14  # when a plan's course leaves them open
 
@@ -137,7 +137,7 @@ def diary_seed(*, site: Site, team: DiaryTeam, rng: random.Random, saturdays: bo
     with acting_as(team.reception):
         _courses(site, team, rng, today)
         booked = _singles(site, team, rng, today, rooms)
-        _statuses(site, team.reception, rng, booked, now)
+        _statuses(site, team.reception, booked, now)
 
 
 def _services(manager: User) -> None:
@@ -272,10 +272,19 @@ def _singles(
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    worked = {
+        practitioner: working_spans(hours, calendar.site, site.zone, first, last)
+        for practitioner, hours in zip(practitioners, calendar.practitioners, strict=True)
+    }
+    # Today is the full day; on a day the site is closed, the next day it opens instead.
+    full_day = min(
+        (day for spans in worked.values() for lo, _ in spans if (day := _day(lo, site)) >= today),
+        default=today,
+    )
     made: list[Appointment] = []
-    for practitioner, hours in zip(practitioners, calendar.practitioners, strict=True):
-        for lo, hi in working_spans(hours, calendar.site, site.zone, first, last):
-            load = LOAD_TODAY if lo.astimezone(site.zone).date() == today else LOAD_OTHER_DAYS
+    for practitioner, spans in worked.items():
+        for lo, hi in spans:
+            load = LOAD_TODAY if _day(lo, site) == full_day else LOAD_OTHER_DAYS
             cursor = lo
             while cursor < hi:
                 if rng.random() >= load:
@@ -286,10 +295,12 @@ def _singles(
                 room = next(
                     (r for r in rooms[service.room_type] if booked.free("room", r, span)), None
                 )
+                # Reviews are for patients already seen; a few tries for one free then.
+                pool = consulted if service.code == REVIEW else patients
                 patient = next(
                     (
                         p
-                        for p in rng.sample(consulted if service.code == REVIEW else patients, 5)
+                        for p in rng.sample(pool, min(5, len(pool)))
                         if booked.free("patient", p, span)
                     ),
                     None,
@@ -322,29 +333,32 @@ def _singles(
     return made
 
 
-def _statuses(
-    site: Site, reception: User, rng: random.Random, singles: list[Appointment], now: dt.datetime
-) -> None:
-    """Move what has happened on: completed mostly, some no-shows and cancellations; the
-    course sessions already past were completed; a few future bookings are cancelled."""
+def _day(moment: dt.datetime, site: Site) -> dt.date:
+    return moment.astimezone(site.zone).date()
+
+
+def _statuses(site: Site, reception: User, singles: list[Appointment], now: dt.datetime) -> None:
+    """Move what has happened on: the past course sessions completed, the past single
+    appointments completed but for every eighth a no-show and every eighth a cancellation (a
+    fixed share, so that every demo shows each), and one in twenty future bookings cancelled."""
     sessions = Appointment.objects.filter(
         site=site, course__isnull=False, start__lt=now, status=Status.CONFIRMED
     )
-    for appointment in [*singles, *sessions]:
-        roll = rng.random()
-        if appointment.start > now:
-            if roll < 0.05:
-                appointment_cancel(
-                    actor=reception,
-                    appointment_id=appointment.pk,
-                    reason="The patient rang to cancel; will call back to rebook.",
-                )
-            continue
-        if appointment.course_id is None and roll < 0.1:
+    past = [a for a in singles if a.start < now]
+    future = [a for a in singles if a.start >= now]
+    for appointment in future[10::20]:
+        appointment_cancel(
+            actor=reception,
+            appointment_id=appointment.pk,
+            reason="The patient rang to cancel; will call back to rebook.",
+        )
+    for index, appointment in enumerate([*past, *sessions]):
+        single = index < len(past)
+        if single and index % 8 == 3:
             appointment_set_status(
                 actor=reception, appointment_id=appointment.pk, status=Status.NO_SHOW
             )
-        elif appointment.course_id is None and roll < 0.2:
+        elif single and index % 8 == 6:
             appointment_cancel(
                 actor=reception,
                 appointment_id=appointment.pk,
