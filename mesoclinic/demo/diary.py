@@ -123,8 +123,8 @@ def diary_seed(*, site: Site, team: DiaryTeam, rng: random.Random, saturdays: bo
     """Give ``site`` its diary: rooms, hours, exceptions, courses and single appointments.
 
     The services are the clinic's, shared by the sites: made by the first call, left alone by
-    the next. Costs one booking (a short transaction and an audit row) per appointment, about
-    150 per site.
+    the next. Costs a booking (a short transaction and an audit row) per appointment, about 75
+    per site, and one or two status changes per past appointment.
     """
     zone = site.zone
     now = timezone.now()
