@@ -1,9 +1,11 @@
-"""A demo clinic to click through: two sites, staff of every role, 50 patients with records.
+"""A demo clinic to click through: two sites, staff of every role, 50 patients with records,
+and a diary at each site (``demo.diary``).
 
 Everything is made through the same services the pages use, acting as the staff member who
 would do it, so the demo's audit trail, plans and consents look like a real clinic's. The data
-is deterministic (a fixed random seed): every demo looks the same. For development machines
-only (``mesoclinic demo`` refuses to run without DEBUG).
+is deterministic (a fixed random seed): every demo looks the same, the diary's dates counted
+from the day it is made. For development machines only (``mesoclinic demo`` refuses to run
+without DEBUG).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from mesoclinic.consent.services import (
 )
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.consultations.services import History, consultation_complete, consultation_create
+from mesoclinic.demo.diary import DiaryTeam, diary_seed
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.services import PatientDetails, patient_create
 from mesoclinic.photos.services import photo_upload
@@ -106,7 +109,8 @@ class DemoStaff:
 def demo_clinic_seed(*, password: str) -> list[DemoStaff]:
     """Create the demo clinic once; later calls only reset the staff passwords.
 
-    Returns the staff to print. Cost: a few seconds on first run (50 patients, ~40 plans).
+    Returns the staff to print. Cost: a few seconds on first run (50 patients, ~40 plans, ~150
+    appointments).
     """
     if Site.objects.filter(code="marylebone").exists():
         staff = list(User.objects.filter(username__contains=".").order_by("username"))
@@ -158,6 +162,14 @@ def _seed(password: str) -> list[DemoStaff]:
         with acting_as(practitioner):
             _clinical_record(rng, patient, practitioner, team[site.code][1], consulted, today)
         consulted += 1
+    for site in (marylebone, leeds):
+        manager, doctor, nurse, reception = team[site.code]
+        diary_seed(
+            site=site,
+            team=DiaryTeam(manager=manager, reception=reception, doctor=doctor, nurse=nurse),
+            rng=rng,
+            saturdays=site is leeds,  # Leeds opens on Saturday mornings
+        )
     return [_described(u) for u in User.objects.filter(username__contains=".")]
 
 

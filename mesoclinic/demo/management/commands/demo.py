@@ -18,8 +18,9 @@ from mesoclinic.demo.services import DEMO_MANAGER_USERNAME, demo_manager_upsert
 class Command(BaseCommand):
     help = (
         "Migrate the database, create the demo clinic (two sites, staff of every role, 50 "
-        "patients with consultations, plans, consents and photos) once, and print where and "
-        "how to sign in. The password is MESOCLINIC_DEMO_PASSWORD, or a new random one."
+        "patients with consultations, plans, consents and photos, and a diary of appointments) "
+        "once, and print where and how to sign in. The password is MESOCLINIC_DEMO_PASSWORD, "
+        "or a new random one."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
