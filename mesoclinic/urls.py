@@ -22,6 +22,8 @@ urlpatterns = [
     path("patients/<int:patient_id>/consent/", include("mesoclinic.consent.urls")),
     path("patients/<int:patient_id>/photos/", include("mesoclinic.photos.urls")),
     path("consent/templates/", include("mesoclinic.consent.template_urls")),
+    # Before any other "diary/" route, so that the diary's own paths cannot shadow these.
+    path("diary/manage/", include("mesoclinic.scheduling.manage_urls")),
     path("audit/", include("mesoclinic.audit.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -13,6 +13,7 @@ _NAVIGATION = {
     "patients": "patients:list",
     "audit": "audit:list",
     "staff": "accounts:staff",
+    "schedule": "schedule_manage:overview",
     "tokens": "accounts:tokens",
     "password": "accounts:password",
     "logout": "accounts:logout",

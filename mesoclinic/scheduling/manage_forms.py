@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -149,19 +149,25 @@ class BaseHoursFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
                 self.non_form_errors().extend(messages)
                 continue
             form = self.forms[rows[int(index)]]
-            add_invalid(form, Invalid({name: [m.replace(f"{key}: ", f"{name}: ") for m in messages]}))
+            add_invalid(
+                form, Invalid({name: [m.replace(f"{key}: ", f"{name}: ") for m in messages]})
+            )
 
 
 # One row per weekday, or more where the API set split hours (09:00-12:00 and 14:00-18:00):
 # the page shows and keeps every row it was given.
 MAX_ROWS = 28
-HoursFormSet = forms.formset_factory(
-    HoursRowForm,
-    formset=BaseHoursFormSet,
-    extra=0,
-    max_num=MAX_ROWS,
-    absolute_max=MAX_ROWS,
-    validate_max=True,
+# formset_factory is typed as returning a plain BaseFormSet class; this one is ours.
+HoursFormSet = cast(
+    "type[BaseHoursFormSet]",
+    forms.formset_factory(
+        HoursRowForm,
+        formset=BaseHoursFormSet,
+        extra=0,
+        max_num=MAX_ROWS,
+        absolute_max=MAX_ROWS,
+        validate_max=True,
+    ),
 )
 
 
@@ -197,8 +203,7 @@ class ExceptionForm(NamedErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, practitioners: Sequence[User] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["practitioner"]
-        assert isinstance(field, forms.TypedChoiceField)
+        field: forms.TypedChoiceField = self.fields["practitioner"]  # type: ignore[assignment]
         field.choices = [("", "None (a public holiday)")] + [
             (p.pk, _practitioner_label(p)) for p in practitioners
         ]

@@ -26,9 +26,15 @@ class SiteSetup:
     practitioners: list[User]
 
 
-def schedule_overview(user: User) -> list[SiteSetup]:
-    """Each of the manager's sites with its rooms (inactive ones too) and practitioners.
-    Four queries, whatever the number of sites."""
+@dataclass(frozen=True)
+class Overview:
+    sites: list[SiteSetup]
+    services: list[Service]
+
+
+def schedule_overview(user: User) -> Overview:
+    """Each of the manager's sites with its rooms (inactive ones too) and practitioners, and
+    the clinic's services. Five queries, whatever the number of sites."""
     require(user, Capability.MANAGE_SCHEDULE, what="schedule")
     sites = list(Site.objects.filter(pk__in=site_ids(user)).order_by("name", "pk"))
     rooms: dict[int, list[Room]] = {site.pk: [] for site in sites}
@@ -47,7 +53,10 @@ def schedule_overview(user: User) -> list[SiteSetup]:
         .values_list("user_id", "site_id")
     ):
         people[where].append(staff[who])
-    return [SiteSetup(site, rooms[site.pk], people[site.pk]) for site in sites]
+    return Overview(
+        sites=[SiteSetup(site, rooms[site.pk], people[site.pk]) for site in sites],
+        services=list(Service.objects.order_by("name", "code")),
+    )
 
 
 def schedule_site(user: User, site_id: int) -> Site:
