@@ -22,6 +22,8 @@ urlpatterns = [
     path("patients/<int:patient_id>/consent/", include("mesoclinic.consent.urls")),
     path("patients/<int:patient_id>/photos/", include("mesoclinic.photos.urls")),
     path("consent/templates/", include("mesoclinic.consent.template_urls")),
+    # Before the diary's own routes, so that none of them can shadow these.
+    path("diary/manage/", include("mesoclinic.scheduling.manage_urls")),
     path("diary/", include("mesoclinic.scheduling.urls")),
     path("audit/", include("mesoclinic.audit.urls")),
     path("api/v1/", api.urls),

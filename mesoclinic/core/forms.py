@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.forms.utils import ErrorList
 
 from mesoclinic.core.errors import Conflict, Invalid
 
@@ -91,7 +90,9 @@ class NamedErrorsMixin:
                 echo = typed if len(typed) <= ECHO_MAX else typed[:ECHO_MAX] + "…"
                 suffix = f" (you entered “{echo}”)" if typed and typed not in text else ""
                 named.append(f"{label}: {text}{suffix}")
-            errors_by_field[name] = ErrorList(named)
+            # In place: the list keeps its id ("<field id>_error"), which the input's
+            # aria-describedby names; a new ErrorList would render without it.
+            errors.data[:] = named
 
 
 def _typed(form: forms.BaseForm, name: str, field: forms.Field) -> str:

@@ -813,6 +813,11 @@ def time_off_add(
     holiday = kind == TimeOffKind.PUBLIC_HOLIDAY
     if holiday and (start or end):
         errors["start"] = ["start: a public holiday is whole days."]
+    if holiday and practitioner_id is not None:
+        # Refused rather than dropped: whoever chose a practitioner meant their leave.
+        errors["practitioner"] = [
+            "practitioner: a public holiday is the whole site's; leave the practitioner blank."
+        ]
     if kind == TimeOffKind.EXTRA_HOURS and (start is None or end is None):
         errors["start"] = ["start: extra hours need a start and an end."]
     if (start is None) != (end is None):
@@ -851,12 +856,26 @@ def time_off_add(
     return row
 
 
-def time_off_remove(*, actor: User, practitioner_id: int, time_off_id: int) -> None:
-    """Remove one of a practitioner's exceptions (managers only)."""
+def time_off_remove(
+    *,
+    actor: User,
+    time_off_id: int,
+    practitioner_id: int | None = None,
+    site_id: int | None = None,
+) -> None:
+    """Remove one exception of the actor's sites (managers only).
+
+    ``practitioner_id`` and ``site_id``, when given, narrow the search to what the caller's
+    address names: the API's path names a practitioner, the pages' a site (whose public
+    holidays belong to no practitioner). An exception outside them is not found.
+    """
     require(actor, Capability.MANAGE_SCHEDULE, what="time_off")
-    row = TimeOff.objects.filter(
-        pk=time_off_id, practitioner_id=practitioner_id, site_id__in=site_ids(actor)
-    ).first()
+    rows = TimeOff.objects.filter(pk=time_off_id, site_id__in=site_ids(actor))
+    if practitioner_id is not None:
+        rows = rows.filter(practitioner_id=practitioner_id)
+    if site_id is not None:
+        rows = rows.filter(site_id=site_id)
+    row = rows.first()
     if row is None:
         audit_denied(reason="no_such_time_off", object_type="time_off", object_id=time_off_id)
         raise NotFound("No such exception.")
@@ -909,11 +928,14 @@ def service_save(
     room_type: str = "",
     needs_prescriber: bool = False,
     active: bool = True,
+    new: bool = False,
 ) -> Service:
     """Create or update the service ``code`` (managers only).
 
     ``patient_facing_name`` is shown on public pages, so it may name no prescription-only
-    medicine (UK advertising rules): refused with the medicines it names.
+    medicine (UK advertising rules): refused with the medicines it names. With ``new`` (a form
+    that adds a service) an existing ``code`` is refused rather than overwritten: whoever typed
+    it meant another service.
     """
     require(actor, Capability.MANAGE_SCHEDULE, what="service")
     named = prescription_only_named(patient_facing_name)
@@ -925,6 +947,10 @@ def service_save(
                     f"medicines; “{patient_facing_name[:60]}” names {', '.join(named)}."
                 ]
             }
+        )
+    if new and Service.objects.filter(code=code).exists():
+        raise Invalid(
+            {"code": [f"code: a service with code “{code[:40]}” exists already; choose another."]}
         )
     with transaction.atomic():
         service, created = Service.objects.update_or_create(
@@ -948,3 +974,78 @@ def service_save(
             detail={"code": code},
         )
     return service
+
+
+# A room type is matched against services' room types as typed, so it keeps to a slug's letters.
+ROOM_TYPE = re.compile(r"[-a-zA-Z0-9_]+")
+ROOM_NAME_MAX = 80
+ROOM_TYPE_MAX = 40
+
+
+def room_save(
+    *,
+    actor: User,
+    site_id: int,
+    room_id: int | None = None,
+    name: str,
+    room_type: str,
+    active: bool = True,
+) -> Room:
+    """Add a room to one of the actor's sites, or change one (managers only).
+
+    Names are unique within the site whatever their case ("Room 1" and "room 1" would be told
+    apart by no one reading the diary): a taken name is ``Invalid`` naming ``name``. A room of
+    another site, or none, is ``NotFound``. Appointments already in the room keep it when it
+    is made inactive; new bookings do not use it.
+    """
+    require(actor, Capability.MANAGE_SCHEDULE, what="room")
+    site = site_get_for_user(actor, site_id)
+    name, room_type = name.strip(), room_type.strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = ["name: it is empty; give the room a name, e.g. Room 1."]
+    elif len(name) > ROOM_NAME_MAX:
+        errors["name"] = [f"name: is {len(name)} characters long; at most {ROOM_NAME_MAX}."]
+    if not ROOM_TYPE.fullmatch(room_type) or len(room_type) > ROOM_TYPE_MAX:
+        errors["room_type"] = [
+            f"room_type: “{room_type[:40]}” is not a room type: letters, digits, - and _ only "
+            f"(at most {ROOM_TYPE_MAX}), e.g. treatment."
+        ]
+    with transaction.atomic():
+        if room_id is None:
+            room = Room(site=site)
+        else:
+            found = Room.objects.select_for_update().filter(pk=room_id, site=site).first()
+            if found is None:
+                audit_denied(reason="no_such_room", object_type="room", object_id=room_id)
+                raise NotFound("No such room.")
+            room = found
+        if (
+            "name" not in errors
+            and Room.objects.filter(site=site, name__iexact=name).exclude(pk=room.pk).exists()
+        ):
+            errors["name"] = [f"name: {site.name} already has a room named “{name[:40]}”."]
+        if errors:
+            raise Invalid(errors)
+        before = {"name": room.name, "room_type": room.room_type, "active": room.active}
+        room.name, room.room_type, room.active = name, room_type, active
+        try:
+            # A savepoint, so that a name taken by a concurrent writer leaves this
+            # transaction usable for the refusal.
+            with transaction.atomic():
+                room.save()
+        except IntegrityError as error:
+            if violated_constraint(error) != "scheduling_room_unique_name":
+                raise
+            raise Invalid(
+                {"name": [f"name: {site.name} already has a room named “{name[:40]}”."]}
+            ) from None
+        after = {"name": room.name, "room_type": room.room_type, "active": room.active}
+        audit_record(
+            action=Action.CREATE if room_id is None else Action.UPDATE,
+            object_type="room",
+            object_id=room.pk,
+            site_id=site.pk,
+            detail={"fields": sorted(k for k in after if after[k] != before[k])},
+        )
+    return room

@@ -40,7 +40,7 @@ from mesoclinic.consultations.services import History, consultation_create
 from mesoclinic.patients.models import Patient
 from mesoclinic.photos.services import photo_upload
 from mesoclinic.plans.services import plan_generate
-from mesoclinic.scheduling.models import Service, WorkingHours
+from mesoclinic.scheduling.models import Room, Service, TimeOff, TimeOffKind, WorkingHours
 from mesoclinic.scheduling.services import appointment_book
 
 ANY_STAFF = None  # any signed-in member of staff, whatever the role
@@ -173,6 +173,46 @@ PAGES = [
     Route("scheduling:patient", "/diary/patients/{patient}/", C.BOOK),
     Route("audit:list", "/audit/", C.VIEW_AUDIT, site_scoped=False),
     Route("audit:export", "/audit/export.csv", C.VIEW_AUDIT, site_scoped=False),
+    Route("schedule_manage:overview", "/diary/manage/", C.MANAGE_SCHEDULE, site_scoped=False),
+    # Services are the clinic's, not a site's: another site's manager edits them too.
+    Route(
+        "schedule_manage:services", "/diary/manage/services/", C.MANAGE_SCHEDULE, site_scoped=False
+    ),
+    Route(
+        "schedule_manage:service_create",
+        "/diary/manage/services/new/",
+        C.MANAGE_SCHEDULE,
+        site_scoped=False,
+    ),
+    Route(
+        "schedule_manage:service_edit",
+        "/diary/manage/services/{service}/",
+        C.MANAGE_SCHEDULE,
+        site_scoped=False,
+    ),
+    Route("schedule_manage:rooms", "/diary/manage/sites/{site}/rooms/", C.MANAGE_SCHEDULE),
+    Route(
+        "schedule_manage:room_create", "/diary/manage/sites/{site}/rooms/new/", C.MANAGE_SCHEDULE
+    ),
+    Route(
+        "schedule_manage:room_edit",
+        "/diary/manage/sites/{site}/rooms/{room}/",
+        C.MANAGE_SCHEDULE,
+    ),
+    Route(
+        "schedule_manage:hours",
+        "/diary/manage/sites/{site}/practitioners/{practitioner}/hours/",
+        C.MANAGE_SCHEDULE,
+    ),
+    Route(
+        "schedule_manage:exceptions", "/diary/manage/sites/{site}/exceptions/", C.MANAGE_SCHEDULE
+    ),
+    Route(
+        "schedule_manage:exception_remove",
+        "/diary/manage/sites/{site}/exceptions/{time_off}/remove/",
+        C.MANAGE_SCHEDULE,
+        method="POST",
+    ),
 ]
 
 API = [
@@ -333,6 +373,14 @@ def world(
             start=dt.time(9),
             end=dt.time(17),
         )
+        room = Room.objects.create(site=site_a, name="Room 1", room_type="treatment")
+        time_off = TimeOff.objects.create(
+            site=site_a,
+            practitioner=practitioner_a,
+            kind=TimeOffKind.LEAVE,
+            first_day=dt.date(2027, 2, 1),
+            last_day=dt.date(2027, 2, 5),
+        )
         appointment = appointment_book(
             actor=practitioner_a,
             patient_id=patient_a.pk,
@@ -352,6 +400,9 @@ def world(
         "photo_consent": photo_consent.pk,
         "photo": photo.pk,
         "staff": receptionist_a.pk,
+        "service": service.pk,
+        "room": room.pk,
+        "time_off": time_off.pk,
     }
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.template.loader import render_to_string
 
 from mesoclinic.core.errors import Invalid
-from mesoclinic.core.forms import add_invalid, error_summary
+from mesoclinic.core.forms import NamedErrorsMixin, add_invalid, error_summary
 
 
 class _Form(forms.Form):
@@ -58,3 +58,17 @@ def test_a_form_without_errors_has_no_summary_and_no_script() -> None:
     assert form.is_valid()
     assert error_summary(form) == []
     assert "error-summary" not in _page(form)
+
+
+class _NamedForm(NamedErrorsMixin, forms.Form):
+    minutes = forms.IntegerField(label="Minutes", min_value=1)
+
+
+def test_it_keeps_the_error_list_id_the_input_is_described_by_when_it_names_the_error() -> None:
+    form = _NamedForm({"minutes": "0"})
+    assert not form.is_valid()
+    page = render_to_string("core/_field.html", {"field": form["minutes"]})
+
+    assert 'aria-describedby="id_minutes_error"' in page
+    assert '<ul class="errorlist" id="id_minutes_error"><li>Minutes: ' in page
+    assert "(you entered “0”)" in page
