@@ -30,6 +30,7 @@ from mesoclinic.scheduling.models import Appointment, Room, Service, Status, Tim
 from mesoclinic.scheduling.selectors import calendar_load, holding
 from mesoclinic.scheduling.services import (
     HoursIn,
+    SessionUnplaced,
     appointment_book,
     appointment_cancel,
     appointment_set_status,
@@ -233,17 +234,28 @@ def _courses(site: Site, team: DiaryTeam, rng: random.Random, today: dt.date) ->
     ):
         course = plan.current["courses"][0]
         prescribed = plan.status == PlanStatus.SIGNED
-        course_book(
-            actor=team.reception,
-            patient_id=plan.consultation.patient_id,
-            service_code=MESOTHERAPY_PRESCRIBED if prescribed else MESOTHERAPY,
-            sessions=course.get("sessions") or FALLBACK_SESSIONS,
-            interval_days=course.get("interval_days") or FALLBACK_INTERVAL,
-            tolerance_days=3,
-            first_start=dt.datetime.combine(today + dt.timedelta(days=offset), at, site.zone),
-            practitioner_id=(team.doctor if prescribed else team.nurse).pk,
-            plan_id=plan.pk,
-        )
+        named = (team.doctor if prescribed else team.nurse).pk
+        # Named first (the patient's usual practitioner gives every session); when leave or a
+        # holiday leaves a session no time, the same practitioner preferred, then anyone who
+        # may give it; a course that still does not fit is left out: the demo must seed.
+        for practitioner_id in (named, None):
+            try:
+                course_book(
+                    actor=team.reception,
+                    patient_id=plan.consultation.patient_id,
+                    service_code=MESOTHERAPY_PRESCRIBED if prescribed else MESOTHERAPY,
+                    sessions=course.get("sessions") or FALLBACK_SESSIONS,
+                    interval_days=course.get("interval_days") or FALLBACK_INTERVAL,
+                    tolerance_days=3,
+                    first_start=dt.datetime.combine(
+                        today + dt.timedelta(days=offset), at, site.zone
+                    ),
+                    practitioner_id=practitioner_id,
+                    plan_id=plan.pk,
+                )
+            except SessionUnplaced:
+                continue
+            break
 
 
 def _singles(

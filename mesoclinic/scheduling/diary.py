@@ -25,7 +25,7 @@ from mesoclinic.accounts.models import Role, Site, User
 from mesoclinic.audit.models import Action
 from mesoclinic.audit.services import audit_record
 from mesoclinic.availability.hours import working_spans
-from mesoclinic.scheduling.models import Appointment, Room, Status
+from mesoclinic.scheduling.models import MAX_HELD, Appointment, Room, Status
 from mesoclinic.scheduling.selectors import calendar_load, practitioners_at
 
 if TYPE_CHECKING:
@@ -237,7 +237,7 @@ def diary_day(
     zone = site.zone
     lo, hi = _day_bounds(day, zone)
     appointments = list(
-        Appointment.objects.filter(site=site, start__lt=hi, end__gt=lo)
+        Appointment.objects.filter(site=site, start__lt=hi, end__gt=lo, start__gt=lo - MAX_HELD)
         .select_related("site", "patient", "service", "practitioner", "room")
         .order_by("start", "pk")
     )
@@ -308,7 +308,9 @@ def diary_week(user: User, *, site: Site, monday: dt.date) -> DiaryWeek:
     people = list(practitioners_at(site).order_by("last_name", "first_name", "pk"))
     appointments = [
         a
-        for a in Appointment.objects.filter(site=site, start__lt=hi, end__gt=lo)
+        for a in Appointment.objects.filter(
+            site=site, start__lt=hi, end__gt=lo, start__gt=lo - MAX_HELD
+        )
         .select_related("site", "patient", "service")
         .order_by("start", "pk")
         if a.holds_time or a.status in _SHOWN

@@ -26,6 +26,12 @@ from django.utils import timezone
 from mesoclinic.accounts.models import Site
 
 MIDNIGHT = dt.time(0, 0)
+# Bounds on a service, so that an appointment holds at most MAX_HELD: the reads of a window
+# then bound ``held_from`` from below as well as above, and use the (resource, held_from)
+# indexes for that range instead of reading every earlier appointment.
+MAX_DURATION = dt.timedelta(hours=12)
+MAX_BUFFER = dt.timedelta(hours=6)
+MAX_HELD = MAX_DURATION + 2 * MAX_BUFFER
 
 
 class Room(models.Model):
@@ -73,6 +79,12 @@ class Service(models.Model):
                 name="scheduling_service_buffers_not_negative",
                 condition=Q(buffer_before__gte=dt.timedelta(0))
                 & Q(buffer_after__gte=dt.timedelta(0)),
+            ),
+            models.CheckConstraint(
+                name="scheduling_service_bounded",
+                condition=Q(duration__lte=MAX_DURATION)
+                & Q(buffer_before__lte=MAX_BUFFER)
+                & Q(buffer_after__lte=MAX_BUFFER),
             ),
         ]
 

@@ -20,12 +20,20 @@ from mesoclinic.accounts.models import Role, Site, User
 from mesoclinic.audit.models import Action
 from mesoclinic.audit.services import audit_denied, audit_record
 from mesoclinic.availability import model as engine
+from mesoclinic.availability.course import place_course
 from mesoclinic.availability.intervals import Busy, Interval
-from mesoclinic.availability.model import LocalInterval, WeeklyHours
+from mesoclinic.availability.model import (
+    CoursePlacement,
+    CourseQuery,
+    LocalInterval,
+    SlotQuery,
+    WeeklyHours,
+)
 from mesoclinic.availability.slots import free_slots
 from mesoclinic.core.errors import Invalid, NotFound
 from mesoclinic.scheduling.models import (
     HOLDING,
+    MAX_HELD,
     Appointment,
     Room,
     Service,
@@ -115,12 +123,13 @@ def calendar_load(
     last_day: dt.date,
     room_type: str = "",
     patient_id: int | None = None,
+    with_busy: bool = True,
 ) -> Calendar:
     """The calendar of ``practitioners`` (and rooms of ``room_type``) at ``site`` for the dates.
 
     Queries: working hours, exceptions, practitioners' busy, rooms, rooms' busy, the patient's
     busy: one each, whatever the window's length (the rooms' two only for a room type, the
-    patient's only for a patient).
+    patient's only for a patient, the practitioners' busy not without ``with_busy``).
     """
     zone = site_zone(site)
     first_day, last_day = first_day - DAY, last_day + DAY
@@ -161,10 +170,14 @@ def calendar_load(
             else:
                 off[who].append(LocalInterval(day, exception.start, exception.end))
 
-    window = holding() & Q(held_until__gt=lo, held_from__lt=hi)
+    window = holding() & Q(held_until__gt=lo, held_from__lt=hi, held_from__gt=lo - MAX_HELD)
     busy: dict[int, list[Interval]] = defaultdict(list)
-    for who, start, end in Appointment.objects.filter(window, practitioner_id__in=ids).values_list(
-        "practitioner_id", "held_from", "held_until"
+    for who, start, end in (
+        Appointment.objects.filter(window, practitioner_id__in=ids).values_list(
+            "practitioner_id", "held_from", "held_until"
+        )
+        if with_busy
+        else ()
     ):
         busy[who].append(Interval(start, end))
 
@@ -187,7 +200,7 @@ def calendar_load(
         patient_busy = Busy.of(
             Interval(start, end)
             for start, end in Appointment.objects.filter(
-                holding(), patient_id=patient_id, end__gt=lo, start__lt=hi
+                holding(), patient_id=patient_id, end__gt=lo, start__lt=hi, start__gt=lo - MAX_HELD
             ).values_list("start", "end")
         )
 
@@ -327,7 +340,7 @@ def appointment_list(
     require(user, Capability.BOOK, what="appointment")
     rows = Appointment.objects.filter(site_id__in=site_ids(user))
     if start is not None:
-        rows = rows.filter(end__gt=start)
+        rows = rows.filter(end__gt=start, start__gt=start - MAX_HELD)
     if end is not None:
         rows = rows.filter(start__lt=end)
     if practitioner_id is not None:
@@ -386,3 +399,59 @@ def working_hours_of(user: User, *, practitioner_id: int, site_id: int) -> list[
             "weekday", "start"
         )
     )
+
+
+def course_placement(
+    *,
+    site: Site,
+    service: Service,
+    first_start: dt.datetime,
+    sessions: int,
+    interval_days: int,
+    tolerance_days: int,
+    preferred: User | None,
+    patient_id: int | None,
+) -> tuple[CoursePlacement, dict[int, User]]:
+    """Where the course's sessions would go now, and the practitioners by id; writes nothing.
+
+    A practitioner asked for (``preferred``) gives every session, as the API promises, so only
+    their calendar is read; otherwise every practitioner of the site is a candidate, the one
+    who takes the first session preferred for the rest. ``course_book`` calls this, then
+    re-checks each session as it writes. Cost: ``calendar_load``'s queries over the course's
+    whole window, and the engine's pass over it.
+    """
+    staff = (
+        {preferred.pk: preferred}
+        if preferred is not None
+        else {p.pk: p for p in practitioners_at(site)}
+    )
+    zone = site_zone(site)
+    first_day = first_start.astimezone(zone).date()
+    span = dt.timedelta(days=(sessions - 1) * interval_days + tolerance_days)
+    calendar = calendar_load(
+        site=site,
+        practitioners=list(staff.values()),
+        first_day=first_day - dt.timedelta(days=tolerance_days),
+        last_day=first_day + span,
+        room_type=service.room_type,
+        patient_id=patient_id,
+    )
+    placement = place_course(
+        CourseQuery(
+            slots=SlotQuery(
+                site=calendar.site,
+                service=engine_service(service),
+                practitioners=calendar.practitioners,
+                first_day=first_day,
+                last_day=first_day,
+                rooms=calendar.rooms,
+                patient_busy=calendar.patient_busy,
+            ),
+            first_start=first_start,
+            sessions=sessions,
+            interval_days=interval_days,
+            tolerance_days=tolerance_days,
+            preferred_practitioner=str(preferred.pk) if preferred else None,
+        )
+    )
+    return placement, staff

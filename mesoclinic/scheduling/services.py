@@ -30,15 +30,16 @@ from mesoclinic.accounts.access import Capability, require, site_ids
 from mesoclinic.accounts.models import User
 from mesoclinic.audit.models import Action
 from mesoclinic.audit.services import audit_denied, audit_record
-from mesoclinic.availability.course import place_course
 from mesoclinic.availability.hours import working_spans
-from mesoclinic.availability.model import CourseQuery, SlotQuery
 from mesoclinic.core.db import retry_on_contention, violated_constraint
 from mesoclinic.core.errors import Conflict, Invalid, NotFound
 from mesoclinic.patients.selectors import patient_get_for_write
 from mesoclinic.planning.knowledge import default_knowledge
 from mesoclinic.plans.models import StoredPlan
 from mesoclinic.scheduling.models import (
+    MAX_BUFFER,
+    MAX_DURATION,
+    MAX_HELD,
     MIDNIGHT,
     Appointment,
     Course,
@@ -53,7 +54,7 @@ from mesoclinic.scheduling.models import (
 from mesoclinic.scheduling.selectors import (
     appointment_get_for_user,
     calendar_load,
-    engine_service,
+    course_placement,
     holding,
     practitioners_at,
     service_get,
@@ -148,8 +149,9 @@ def _in_working_time(
     zone = site_zone(site)
     first = held_from.astimezone(zone).date()
     last = held_until.astimezone(zone).date()
+    # Hours and exceptions only: the busy times are the clash check's, in the same transaction.
     calendar = calendar_load(
-        site=site, practitioners=[practitioner], first_day=first, last_day=last
+        site=site, practitioners=[practitioner], first_day=first, last_day=last, with_busy=False
     )
     spans = working_spans(
         calendar.practitioners[0],
@@ -173,8 +175,9 @@ def _clash(
     exclude: int | None,
 ) -> str | None:
     """What of practitioner, room and patient is already booked in the time, or ``None``."""
-    held = Q(held_from__lt=held_until, held_until__gt=held_from)
-    query = Q(patient_id=patient_id, start__lt=end, end__gt=start)
+    # Lower bounds too (MAX_HELD): the indexes then scan the time around, not all before it.
+    held = Q(held_from__lt=held_until, held_until__gt=held_from, held_from__gt=held_from - MAX_HELD)
+    query = Q(patient_id=patient_id, start__lt=end, end__gt=start, start__gt=start - MAX_HELD)
     if practitioner_id is not None:
         query |= held & Q(practitioner_id=practitioner_id)
     if room_id is not None:
@@ -484,35 +487,15 @@ def course_book(
     preferred = None
     if practitioner_id is not None:
         preferred = _practitioner(site, practitioner_id, service)
-    staff = {p.pk: p for p in practitioners_at(site)}
-    zone = site_zone(site)
-    first_day = first_start.astimezone(zone).date()
-    span = dt.timedelta(days=(sessions - 1) * interval_days + tolerance_days)
-    calendar = calendar_load(
+    placement, staff = course_placement(
         site=site,
-        practitioners=list(staff.values()),
-        first_day=first_day - dt.timedelta(days=tolerance_days),
-        last_day=first_day + span,
-        room_type=service.room_type,
+        service=service,
+        first_start=first_start,
+        sessions=sessions,
+        interval_days=interval_days,
+        tolerance_days=tolerance_days,
+        preferred=preferred,
         patient_id=patient.pk,
-    )
-    placement = place_course(
-        CourseQuery(
-            slots=SlotQuery(
-                site=calendar.site,
-                service=engine_service(service),
-                practitioners=calendar.practitioners,
-                first_day=first_day,
-                last_day=first_day,
-                rooms=calendar.rooms,
-                patient_busy=calendar.patient_busy,
-            ),
-            first_start=first_start,
-            sessions=sessions,
-            interval_days=interval_days,
-            tolerance_days=tolerance_days,
-            preferred_practitioner=str(preferred.pk) if preferred else None,
-        )
     )
     if placement.failed_session is not None:
         number = placement.failed_session
@@ -938,6 +921,19 @@ def service_save(
     it meant another service.
     """
     require(actor, Capability.MANAGE_SCHEDULE, what="service")
+    bounds: dict[str, list[str]] = {}
+    for field, value, high in (
+        ("duration", duration, MAX_DURATION),
+        ("buffer_before", buffer_before, MAX_BUFFER),
+        ("buffer_after", buffer_after, MAX_BUFFER),
+    ):
+        if value > high:
+            minutes = int(value.total_seconds() // 60)
+            bounds[field] = [
+                f"{field}: at most {int(high.total_seconds() // 60)} minutes, got {minutes}."
+            ]
+    if bounds:
+        raise Invalid(bounds)
     named = prescription_only_named(patient_facing_name)
     if named:
         raise Invalid(
