@@ -83,5 +83,6 @@ def test_it_runs_the_availability_benchmark_with_its_floor(
 def test_it_names_the_benchmarks_when_none_is_given(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench"]) == 2
     assert capsys.readouterr().err == (
-        "usage: mesoclinic bench {planning,availability,search,pages,crash,imaging} [options]\n"
+        "usage: mesoclinic bench "
+        "{planning,availability,booking,search,pages,crash,imaging} [options]\n"
     )

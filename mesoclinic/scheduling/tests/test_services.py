@@ -246,6 +246,45 @@ def test_it_books_no_session_when_one_cannot_be_placed(
     assert Appointment.objects.count() == 0
 
 
+def test_a_named_practitioner_gives_every_session_or_none_is_booked(
+    receptionist_a: User, manager_a: User, patient_a: Patient, practitioner_a: User, site_a: Site
+) -> None:
+    from mesoclinic.accounts.models import Role
+    from mesoclinic.accounts.services import staff_create
+    from mesoclinic.scheduling.tests.conftest import give_hours
+
+    other = staff_create(
+        username="olga_other", password="x" * 20, role=Role.PRACTITIONER, sites=[site_a]
+    )
+    give_hours(other, site_a)
+    with acting_as(manager_a):
+        time_off_add(
+            actor=manager_a,
+            site_id=site_a.pk,
+            kind=TimeOffKind.LEAVE,
+            first_day=MONDAY + dt.timedelta(days=12),
+            last_day=MONDAY + dt.timedelta(days=16),
+            practitioner_id=practitioner_a.pk,
+        )
+    book = {
+        "actor": receptionist_a,
+        "patient_id": patient_a.pk,
+        "service_code": "skin_booster",
+        "sessions": 3,
+        "interval_days": 14,
+        "tolerance_days": 1,
+        "first_start": at(MONDAY, 10),
+    }
+    with pytest.raises(SessionUnplaced) as unplaced, acting_as(receptionist_a):
+        course_book(**book, practitioner_id=practitioner_a.pk)  # type: ignore[arg-type]
+    assert unplaced.value.session == 2
+    assert Appointment.objects.count() == 0
+    with acting_as(receptionist_a):
+        course = course_book(**book)  # type: ignore[arg-type]
+    who = [a.practitioner_id for a in course.appointments.order_by("start")]
+    assert who == [practitioner_a.pk, other.pk, practitioner_a.pk]
+
+
 def test_a_service_needing_a_prescriber_refuses_a_non_prescriber(
     receptionist_a: User, patient_a: Patient, site_a: Site
 ) -> None:
