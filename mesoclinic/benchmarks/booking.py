@@ -265,8 +265,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             ).values_list("practitioner_id", "room_id", "held_from", "held_until")
         )
 
-    print(f"booking benchmark: {environment.database}, {world['appointments']:,} appointments, ")
-    print(f"{PRACTITIONERS} practitioners, {ROOMS} rooms; seeded in {seeded:.1f} s")
+    print(
+        f"booking benchmark: {environment.database}, {world['appointments']:,} appointments, "
+        f"{PRACTITIONERS} practitioners, {ROOMS} rooms; seeded in {seeded:.1f} s"
+    )
     print(f"{args.clients} clients, {args.seconds:g} s per measurement; times in ms")
     failures = 0
 

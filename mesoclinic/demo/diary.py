@@ -17,6 +17,7 @@ import datetime as dt
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
@@ -92,7 +93,6 @@ COURSES = 3  # courses booked per site, from the patients' stored plans
 # The chance that a free moment of a practitioner's day gets a single appointment.
 LOAD_TODAY, LOAD_OTHER_DAYS = 0.7, 0.08
 IDLE = dt.timedelta(minutes=30)  # how far the day moves on when a moment stays free
-FALLBACK_SESSIONS, FALLBACK_INTERVAL = 3, 14  # when a plan's course leaves them open
 
 Span = tuple[dt.datetime, dt.datetime]
 
@@ -208,6 +208,14 @@ def _exceptions(site: Site, team: DiaryTeam, today: dt.date) -> None:
     )
 
 
+def _bookable(plan: StoredPlan) -> dict[str, Any] | None:
+    """The plan's first course that states a number of sessions and an interval, or None."""
+    for course in plan.current.get("courses") or []:
+        if isinstance(course.get("sessions"), int) and isinstance(course.get("interval_days"), int):
+            return dict(course)
+    return None
+
+
 def _courses(site: Site, team: DiaryTeam, rng: random.Random, today: dt.date) -> None:
     """Book courses from plans a clinic would act on: completed consultation, a course in
     the plan, suitable, and signed where it needs a prescriber."""
@@ -220,10 +228,12 @@ def _courses(site: Site, team: DiaryTeam, rng: random.Random, today: dt.date) ->
             status__in=[PlanStatus.READY, PlanStatus.SIGNED],
         ).select_related("consultation")
     )
+    # Only courses whose plan states both the sessions and the interval: where the evidence
+    # leaves them "not established" the clinician decides, and the demo invents no figure.
     plans = [
         plan
         for plan in plans
-        if plan.current.get("courses")
+        if _bookable(plan) is not None
         and plan.current.get("verdict") in {"suitable", "suitable_with_cautions"}
     ]
     plans.sort(key=lambda plan: plan.pk)
@@ -232,7 +242,8 @@ def _courses(site: Site, team: DiaryTeam, rng: random.Random, today: dt.date) ->
     for plan, (offset, at) in zip(
         rng.sample(plans, min(COURSES, len(plans))), starts, strict=False
     ):
-        course = plan.current["courses"][0]
+        course = _bookable(plan)
+        assert course is not None  # noqa: S101 - filtered above
         prescribed = plan.status == PlanStatus.SIGNED
         named = (team.doctor if prescribed else team.nurse).pk
         # Named first (the patient's usual practitioner gives every session); when leave or a
@@ -244,8 +255,8 @@ def _courses(site: Site, team: DiaryTeam, rng: random.Random, today: dt.date) ->
                     actor=team.reception,
                     patient_id=plan.consultation.patient_id,
                     service_code=MESOTHERAPY_PRESCRIBED if prescribed else MESOTHERAPY,
-                    sessions=course.get("sessions") or FALLBACK_SESSIONS,
-                    interval_days=course.get("interval_days") or FALLBACK_INTERVAL,
+                    sessions=course["sessions"],
+                    interval_days=course["interval_days"],
                     tolerance_days=3,
                     first_start=dt.datetime.combine(
                         today + dt.timedelta(days=offset), at, site.zone

@@ -200,8 +200,7 @@ def course_book_view(request: HttpRequest) -> HttpResponse:
                 ),
             )
             if course is not None:
-                count = course.appointments.count()
-                messages.success(request, f"Booked all {count} sessions of the course.")
+                messages.success(request, f"Booked all {data['sessions']} sessions of the course.")
                 return redirect("scheduling:patient", patient_id=patient.pk)
         status = 422 if status == 200 else status
     else:

@@ -15,17 +15,16 @@ Every read is audited (LIST of object_type "diary", with the ids shown).
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-
-from django.db.models import Q
 
 from mesoclinic.accounts.access import Capability, require, site_ids
 from mesoclinic.accounts.models import Role, Site, User
 from mesoclinic.audit.models import Action
 from mesoclinic.audit.services import audit_record
 from mesoclinic.availability.hours import working_spans
-from mesoclinic.scheduling.models import MAX_HELD, Appointment, Room, Status
+from mesoclinic.scheduling.models import HOLDING, MAX_HELD, Appointment, Room, Status
 from mesoclinic.scheduling.selectors import calendar_load, practitioners_at
 
 if TYPE_CHECKING:
@@ -41,8 +40,9 @@ DAY = dt.timedelta(days=1)
 OPENS, CLOSES = 9, 17
 DASH = "\u2013"  # an en dash between two times
 PRACTITIONERS, ROOMS = "practitioners", "rooms"
-# Shown in the grid beside the appointments that hold time: what happened at that time.
-_SHOWN = frozenset({Status.NO_SHOW})
+# What the grid shows: every appointment that holds time, overbookings included (decision
+# 0034), and no-shows, which say what happened at that time. Cancelled ones are in the list.
+_SHOWN = frozenset({*HOLDING, Status.NO_SHOW})
 
 
 @dataclass(frozen=True)
@@ -167,8 +167,8 @@ def _clusters(
     for appointment in sorted(appointments, key=lambda a: (a.held_from, a.pk)):
         if appointment.held_until <= instants[0] or appointment.held_from >= end_of_grid:
             continue
-        top = sum(1 for t in instants if t <= appointment.held_from) - 1
-        bottom = sum(1 for t in instants if t < appointment.held_until)
+        top = bisect_right(instants, appointment.held_from) - 1
+        bottom = bisect_left(instants, appointment.held_until)
         top, bottom = max(top, 0), min(max(bottom, top + 1), n)
         if placed and top < placed[-1][1]:
             first, end, group = placed[-1]
@@ -229,9 +229,10 @@ def diary_day(
     """The site's day for the diary page. A practitioner sees their own column alone unless
     ``everyone``. ``site`` must be one of the user's (``site_get_for_user``).
 
-    Queries: practitioners, working hours, exceptions, busy rows (the calendar's), rooms (room
-    view), the day's appointments with patient, service, practitioner and room, and the audit
-    INSERT: seven, whatever the number of columns or appointments.
+    Queries: practitioners, working hours, exceptions (the calendar's, without its busy rows:
+    the day's appointments are read here), rooms (room view), the day's appointments with site,
+    patient, service, practitioner and room, and the audit INSERT: six, whatever the number of
+    columns or appointments.
     """
     require(user, Capability.BOOK, what="diary")
     zone = site.zone
@@ -244,7 +245,7 @@ def diary_day(
     people = list(practitioners_at(site).order_by("last_name", "first_name", "pk"))
     if user.role == Role.PRACTITIONER and not everyone and any(p.pk == user.pk for p in people):
         people = [p for p in people if p.pk == user.pk]
-    holding = [a for a in appointments if a.holds_time or a.status in _SHOWN]
+    shown = [a for a in appointments if a.status in _SHOWN]
 
     columns: list[Column] = []
     column_spans: list[Sequence[Span] | None] = []
@@ -254,9 +255,11 @@ def diary_day(
         for room in rooms:
             columns.append(Column(room.pk, room.name, room.room_type.replace("-", " ")))
             column_spans.append(None)
-            column_appointments.append([a for a in holding if a.room_id == room.pk])
+            column_appointments.append([a for a in shown if a.room_id == room.pk])
     else:
-        calendar = calendar_load(site=site, practitioners=people, first_day=day, last_day=day)
+        calendar = calendar_load(
+            site=site, practitioners=people, first_day=day, last_day=day, with_busy=False
+        )
         for person, engine_person in zip(people, calendar.practitioners, strict=True):
             spans = [
                 (max(a, lo), min(b, hi))
@@ -265,10 +268,10 @@ def diary_day(
             ]
             columns.append(Column(person.pk, str(person), span_words(spans, zone)))
             column_spans.append(spans)
-            column_appointments.append([a for a in holding if a.practitioner_id == person.pk])
+            column_appointments.append([a for a in shown if a.practitioner_id == person.pk])
 
     first_hour, last_hour = _grid_hours(
-        [s for s in column_spans if s is not None], holding, day, zone
+        [s for s in column_spans if s is not None], shown, day, zone
     )
     instants = _row_instants(day, first_hour, (last_hour - first_hour) * 12, zone)
     by_column = [
@@ -313,9 +316,11 @@ def diary_week(user: User, *, site: Site, monday: dt.date) -> DiaryWeek:
         )
         .select_related("site", "patient", "service")
         .order_by("start", "pk")
-        if a.holds_time or a.status in _SHOWN
+        if a.status in _SHOWN
     ]
-    calendar = calendar_load(site=site, practitioners=people, first_day=days[0], last_day=days[-1])
+    calendar = calendar_load(
+        site=site, practitioners=people, first_day=days[0], last_day=days[-1], with_busy=False
+    )
     rows = []
     for person, engine_person in zip(people, calendar.practitioners, strict=True):
         cells = []
@@ -342,7 +347,7 @@ def appointments_of_patient(user: User, *, patient_id: int) -> list[Appointment]
     Call it with a patient from ``patient_get_for_user`` (the site and role are checked)."""
     require(user, Capability.BOOK, what="appointment", patient_id=patient_id)
     rows = list(
-        Appointment.objects.filter(Q(site_id__in=site_ids(user)), patient_id=patient_id)
+        Appointment.objects.filter(site_id__in=site_ids(user), patient_id=patient_id)
         .select_related("service", "practitioner", "room", "site")
         .order_by("-start", "-pk")
     )

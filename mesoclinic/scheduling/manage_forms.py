@@ -17,11 +17,13 @@ from django import forms
 from mesoclinic.accounts.models import User
 from mesoclinic.core.errors import Invalid
 from mesoclinic.core.forms import NamedErrorsMixin, add_invalid
-from mesoclinic.scheduling.models import TimeOffKind
+from mesoclinic.scheduling.models import MAX_BUFFER, MAX_DURATION, TimeOffKind
 
 WEEKDAYS = list(calendar.day_name)  # Monday first, as WorkingHours.weekday counts
-MAX_MINUTES = 8 * 60  # a service longer than a working day is a typing mistake
-MAX_BUFFER_MINUTES = 120
+# The bounds the database holds (models.MAX_DURATION, MAX_BUFFER), so the form refuses what
+# the service would, naming the field.
+MAX_MINUTES = int(MAX_DURATION.total_seconds() // 60)
+MAX_BUFFER_MINUTES = int(MAX_BUFFER.total_seconds() // 60)
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

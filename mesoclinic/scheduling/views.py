@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from mesoclinic.accounts.access import Capability, capabilities_of
 from mesoclinic.audit.models import Action
 from mesoclinic.core.http import staff
 from mesoclinic.core.params import optional_integer_param
@@ -81,7 +80,6 @@ def diary_day_view(request: HttpRequest, site_id: int, day: dt.date) -> HttpResp
             "monday": day - DAY * day.weekday(),
             "patient_id": patient,
             "transitions": TRANSITIONS,
-            "may_book": Capability.BOOK in capabilities_of(user),
         },
     )
 

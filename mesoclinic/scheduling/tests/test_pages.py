@@ -13,9 +13,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from mesoclinic.accounts.models import Site, User
+from mesoclinic.audit.context import acting_as
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.patients.models import Patient
-from mesoclinic.scheduling.models import Appointment, Course, Service, Status
+from mesoclinic.scheduling.models import Appointment, Course, Status
 from mesoclinic.scheduling.services import appointment_book
 from mesoclinic.scheduling.tests.conftest import MONDAY, at, plan_for
 
@@ -393,12 +394,41 @@ def test_it_books_no_course_of_another_patients_plan(
     assert not Course.objects.exists()
 
 
-def test_it_offers_the_diary_only_to_roles_that_book(
+def test_it_links_the_diary_from_every_page(
     client_for: Callable[[User], Client], receptionist_a: User
 ) -> None:
     html = client_for(receptionist_a).get("/patients/").content.decode()
     assert 'href="/diary/"' in html
-    assert Service.objects.exists()
+
+
+def test_it_shows_an_overbooking_beside_the_appointment_it_overlaps(
+    client_for: Callable[[User], Client],
+    receptionist_a: User,
+    manager_a: User,
+    practitioner_a: User,
+    patient_a: Patient,
+    site_a: Site,
+) -> None:
+    _book(receptionist_a, patient_a, 10)
+    other = Patient.objects.create(
+        site=site_a, given_name="Carl", family_name="Cole", date_of_birth=dt.date(1990, 5, 5)
+    )
+    with acting_as(manager_a):
+        appointment_book(
+            actor=manager_a,
+            patient_id=other.pk,
+            service_code="skin_booster",
+            practitioner_id=practitioner_a.pk,
+            start=at(MONDAY, 10, 15),
+            overbook_reason="Urgent review",
+        )
+    html = client_for(receptionist_a).get(DAY_URL.format(site=site_a.pk)).content.decode()
+    cell = re.search(r'<td rowspan="(\d+)" class="block">(.*?)</td>', html, re.S)
+    assert cell is not None
+    assert cell.group(1) == "15"  # 10:00 to 11:15, both in one cell
+    assert "Alice Anderson" in cell.group(2)
+    assert "Carl Cole" in cell.group(2)
+    assert "overbooked" in cell.group(2)
 
 
 def test_it_opens_today_and_jumps_to_a_typed_date(
