@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "mesoclinic.core"
     verbose_name = "Mesoclinic core"
+
+    def ready(self) -> None:
+        from mesoclinic.core import timestamps
+
+        timestamps.install()

@@ -43,7 +43,7 @@ from mesoclinic.scheduling.models import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
 PRESCRIBER = "prescriber"
 MAX_WINDOW_DAYS = 92
@@ -51,6 +51,8 @@ DAY = dt.timedelta(days=1)
 # Busy rows are read this far beyond the window's local dates: zone offsets, buffers and slots
 # that run across midnight all fit inside it.
 MARGIN = dt.timedelta(days=2)
+# Rounds of reading rooms' bookings near a course's sessions before reading the whole window.
+ROOM_ROUNDS = 4
 
 
 def site_zone(site: Site) -> ZoneInfo:
@@ -127,9 +129,10 @@ def calendar_load(
 ) -> Calendar:
     """The calendar of ``practitioners`` (and rooms of ``room_type``) at ``site`` for the dates.
 
-    Queries: working hours, exceptions, practitioners' busy, rooms, rooms' busy, the patient's
-    busy: one each, whatever the window's length (the rooms' two only for a room type, the
-    patient's only for a patient, the practitioners' busy not without ``with_busy``).
+    Queries: working hours, exceptions, rooms, the busy rows of practitioners and rooms
+    together, the patient's busy: one each, whatever the window's length (rooms only for a room
+    type, the patient's only for a patient, the practitioners' busy rows not without
+    ``with_busy``).
     """
     zone = site_zone(site)
     first_day, last_day = first_day - DAY, last_day + DAY
@@ -170,30 +173,33 @@ def calendar_load(
             else:
                 off[who].append(LocalInterval(day, exception.start, exception.end))
 
-    window = holding() & Q(held_until__gt=lo, held_from__lt=hi, held_from__gt=lo - MAX_HELD)
-    busy: dict[int, list[Interval]] = defaultdict(list)
-    for who, start, end in (
-        Appointment.objects.filter(window, practitioner_id__in=ids).values_list(
-            "practitioner_id", "held_from", "held_until"
-        )
-        if with_busy
-        else ()
-    ):
-        busy[who].append(Interval(start, end))
-
-    rooms: tuple[engine.Room, ...] = ()
-    if room_type:
-        room_rows = list(
+    room_rows = (
+        list(
             Room.objects.filter(site=site, room_type=room_type, active=True).order_by("name", "pk")
         )
-        room_busy: dict[int, list[Interval]] = defaultdict(list)
-        for room_id, start, end in Appointment.objects.filter(
-            window, room_id__in=[r.pk for r in room_rows]
-        ).values_list("room_id", "held_from", "held_until"):
-            room_busy[room_id].append(Interval(start, end))
-        rooms = tuple(
-            engine.Room(str(r.pk), r.room_type, Busy.of(room_busy[r.pk])) for r in room_rows
-        )
+        if room_type
+        else []
+    )
+    room_ids = {r.pk for r in room_rows}
+    busy: dict[int, list[Interval]] = defaultdict(list)
+    room_busy: dict[int, list[Interval]] = defaultdict(list)
+    whose = Q(practitioner_id__in=ids) if with_busy else Q(pk__in=[])
+    if room_ids:
+        whose |= Q(room_id__in=room_ids)
+    if with_busy or room_ids:
+        # One query for both kinds: an appointment of a practitioner asked for in a room asked
+        # for is read once and counted for both.
+        window = holding() & Q(held_until__gt=lo, held_from__lt=hi, held_from__gt=lo - MAX_HELD)
+        wanted = set(ids) if with_busy else set()
+        for who, room_id, start, end in Appointment.objects.filter(window, whose).values_list(
+            "practitioner_id", "room_id", "held_from", "held_until"
+        ):
+            interval = Interval(start, end)
+            if who in wanted:
+                busy[who].append(interval)
+            if room_id in room_ids:
+                room_busy[room_id].append(interval)
+    rooms = tuple(engine.Room(str(r.pk), r.room_type, Busy.of(room_busy[r.pk])) for r in room_rows)
 
     patient_busy = Busy()
     if patient_id is not None:
@@ -401,6 +407,23 @@ def working_hours_of(user: User, *, practitioner_id: int, site_id: int) -> list[
     )
 
 
+def room_bookings_near(
+    room_ids: Sequence[int], holds: Sequence[tuple[dt.datetime, dt.datetime]]
+) -> dict[int, tuple[int, dt.datetime, dt.datetime]]:
+    """The bookings of ``room_ids`` that hold time overlapping one of ``holds`` (held spans,
+    buffers included), by id: ``(room, held_from, held_until)``. One query."""
+    near = Q(pk__in=[])
+    for held_from, held_until in holds:
+        near |= Q(
+            held_from__lt=held_until, held_until__gt=held_from, held_from__gt=held_from - MAX_HELD
+        )
+    rows = Appointment.objects.filter(holding(), near, room_id__in=room_ids).order_by()
+    return {
+        pk: (room, lo, hi)
+        for pk, room, lo, hi in rows.values_list("pk", "room_id", "held_from", "held_until")
+    }
+
+
 def course_placement(
     *,
     site: Site,
@@ -417,8 +440,17 @@ def course_placement(
     A practitioner asked for (``preferred``) gives every session, as the API promises, so only
     their calendar is read; otherwise every practitioner of the site is a candidate, the one
     who takes the first session preferred for the rest. ``course_book`` calls this, then
-    re-checks each session as it writes. Cost: ``calendar_load``'s queries over the course's
-    whole window, and the engine's pass over it.
+    re-checks each session as it writes.
+
+    With a practitioner asked for and a service that needs a room, the rooms' bookings are read
+    only where the sessions land (decision 0037): the course is placed as if the rooms were
+    free, the rooms' bookings around those sessions are read, and it is placed again, until
+    every session lands where the rooms' bookings are known. That is the placement against
+    every room booking: a missing booking can only make a slot look free, so a session that
+    is the best among slots that look free, and is free on complete data, is the best of the
+    truly free ones. After ``ROOM_ROUNDS`` rounds the whole window's room bookings are read.
+    Cost: the practitioner's and patient's rows over the window, plus a few rows per session
+    per round, in place of every room booking of the window (thousands in a busy clinic).
     """
     staff = (
         {preferred.pk: preferred}
@@ -428,30 +460,63 @@ def course_placement(
     zone = site_zone(site)
     first_day = first_start.astimezone(zone).date()
     span = dt.timedelta(days=(sessions - 1) * interval_days + tolerance_days)
-    calendar = calendar_load(
-        site=site,
-        practitioners=list(staff.values()),
-        first_day=first_day - dt.timedelta(days=tolerance_days),
-        last_day=first_day + span,
-        room_type=service.room_type,
-        patient_id=patient_id,
-    )
-    placement = place_course(
-        CourseQuery(
-            slots=SlotQuery(
-                site=calendar.site,
-                service=engine_service(service),
-                practitioners=calendar.practitioners,
-                first_day=first_day,
-                last_day=first_day,
-                rooms=calendar.rooms,
-                patient_busy=calendar.patient_busy,
-            ),
-            first_start=first_start,
-            sessions=sessions,
-            interval_days=interval_days,
-            tolerance_days=tolerance_days,
-            preferred_practitioner=str(preferred.pk) if preferred else None,
+
+    def place(calendar: Calendar, rooms: tuple[engine.Room, ...]) -> CoursePlacement:
+        return place_course(
+            CourseQuery(
+                slots=SlotQuery(
+                    site=calendar.site,
+                    service=engine_service(service),
+                    practitioners=calendar.practitioners,
+                    first_day=first_day,
+                    last_day=first_day,
+                    rooms=rooms,
+                    patient_busy=calendar.patient_busy,
+                ),
+                first_start=first_start,
+                sessions=sessions,
+                interval_days=interval_days,
+                tolerance_days=tolerance_days,
+                preferred_practitioner=str(preferred.pk) if preferred else None,
+            )
         )
-    )
-    return placement, staff
+
+    def load(room_type: str) -> Calendar:
+        return calendar_load(
+            site=site,
+            practitioners=list(staff.values()),
+            first_day=first_day - dt.timedelta(days=tolerance_days),
+            last_day=first_day + span,
+            room_type=room_type,
+            patient_id=patient_id,
+        )
+
+    if preferred is not None and service.room_type:
+        calendar = load("")
+        room_rows = list(
+            Room.objects.filter(site=site, room_type=service.room_type, active=True).order_by(
+                "name", "pk"
+            )
+        )
+        before, after = service.buffer_before, service.buffer_after
+        known: list[tuple[dt.datetime, dt.datetime]] = []  # held spans whose bookings are read
+        bookings: dict[int, tuple[int, dt.datetime, dt.datetime]] = {}
+        for _ in range(ROOM_ROUNDS):
+            by_room: dict[int, list[Interval]] = defaultdict(list)
+            for room_id, lo, hi in bookings.values():
+                by_room[room_id].append(Interval(lo, hi))
+            rooms = tuple(
+                engine.Room(str(r.pk), r.room_type, Busy.of(by_room[r.pk])) for r in room_rows
+            )
+            placement = place(calendar, rooms)
+            new = [
+                (slot.start - before, slot.end + after)
+                for slot in placement.sessions
+                if not any(lo <= slot.start - before and slot.end + after <= hi for lo, hi in known)
+            ]
+            if not new:
+                return placement, staff
+            bookings.update(room_bookings_near([r.pk for r in room_rows], new))
+            known += new
+    calendar = load(service.room_type)
+    return place(calendar, calendar.rooms), staff

@@ -16,7 +16,6 @@ from mesoclinic.core.errors import Conflict
 from mesoclinic.patients.selectors import patient_get_for_write
 from mesoclinic.scheduling.models import (
     Appointment,
-    Room,
     Status,
 )
 from mesoclinic.scheduling.selectors import (
@@ -26,16 +25,15 @@ from mesoclinic.scheduling.services.booking import (
     CANCELLABLE,
     MOVABLE,
     TRANSITIONS,
-    OutsideHours,
-    SlotTaken,
+    Hold,
     _atomic,
-    _clash,
-    _in_working_time,
-    _local,
+    _choose_room,
     _lock,
+    _outside_hours,
+    _outside_hours_error,
     _reason,
+    _rooms_of,
     _start_check,
-    _taken_message,
 )
 
 if TYPE_CHECKING:
@@ -75,61 +73,35 @@ def appointment_reschedule(*, actor: User, appointment_id: int, start: dt.dateti
     def write() -> Appointment:
         appointment = _locked(appointment_id)
         site, service = appointment.site, appointment.service
-        _lock(appointment.practitioner_id, site, service.room_type)
         if appointment.status not in MOVABLE:
             raise Conflict(f"A {appointment.get_status_display().lower()} appointment cannot move.")
         old = appointment.start
-        end = start + service.duration
-        held_from, held_until = start - service.buffer_before, end + service.buffer_after
-        if not _in_working_time(site, appointment.practitioner, held_from, held_until):
-            raise OutsideHours(
-                f"{appointment.practitioner} does not work at {_local(held_from, site)} to "
-                f"{_local(held_until, site)} (buffers included); choose another time."
-            )
-        check_others = not appointment.overbook_reason
-        room_id = appointment.room_id
-        if room_id is not None and check_others:
-            rooms = [
-                room_id,
-                *list(
-                    Room.objects.filter(site=site, room_type=service.room_type, active=True)
-                    .exclude(pk=room_id)
-                    .order_by("name", "pk")
-                    .values_list("pk", flat=True)
-                ),
-            ]
-            room_id = next(
-                (
-                    r
-                    for r in rooms
-                    if _clash(
-                        practitioner_id=None,
-                        room_id=r,
-                        patient_id=-1,
-                        start=start,
-                        end=end,
-                        held_from=held_from,
-                        held_until=held_until,
-                        exclude=appointment.pk,
-                    )
-                    is None
-                ),
-                None,
-            )
-            if room_id is None:
-                raise SlotTaken(_taken_message("room", site, start), extra={"taken": "room"})
-        what = _clash(
-            practitioner_id=appointment.practitioner_id if check_others else None,
-            room_id=room_id if check_others else None,
+        hold = Hold.of(service, start)
+        rooms = []
+        if appointment.room_id is not None:
+            rooms = _rooms_of(site, service, required=False)
+        _lock(
+            site,
+            practitioner_ids=[appointment.practitioner_id],
+            room_ids=rooms,
             patient_id=appointment.patient_id,
-            start=start,
-            end=end,
-            held_from=held_from,
-            held_until=held_until,
+            holds=[hold],
+        )
+        if _outside_hours(site, appointment.practitioner, [hold]) is not None:
+            raise _outside_hours_error(site, appointment.practitioner, hold)
+        if appointment.room_id is not None:
+            # Its own room first, if that is free at the new time.
+            rooms = [appointment.room_id, *(r for r in rooms if r != appointment.room_id)]
+        room_id = _choose_room(
+            site=site,
+            practitioner_id=appointment.practitioner_id,
+            patient_id=appointment.patient_id,
+            hold=hold,
+            rooms=rooms,
+            check_others=not appointment.overbook_reason,
             exclude=appointment.pk,
         )
-        if what is not None:
-            raise SlotTaken(_taken_message(what, site, start), extra={"taken": what})
+        end, held_from, held_until = hold.end, hold.held_from, hold.held_until
         appointment.start, appointment.end = start, end
         appointment.held_from, appointment.held_until = held_from, held_until
         appointment.room_id = room_id

@@ -19,11 +19,11 @@ appointments (the patient is still checked), and the reason is audited.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from mesoclinic.accounts.access import Capability, require
@@ -133,13 +133,31 @@ def _practitioner(site: Site, practitioner_id: int, service: Service) -> User:
     return practitioner
 
 
-def _in_working_time(
-    site: Site, practitioner: User, held_from: dt.datetime, held_until: dt.datetime
-) -> bool:
+@dataclass(frozen=True)
+class Hold:
+    """The time one appointment takes (``start`` to ``end``) and holds (buffers included)."""
+
+    start: dt.datetime
+    end: dt.datetime
+    held_from: dt.datetime
+    held_until: dt.datetime
+
+    @classmethod
+    def of(cls, service: Service, start: dt.datetime) -> Hold:
+        end = start + service.duration
+        return cls(start, end, start - service.buffer_before, end + service.buffer_after)
+
+
+def _outside_hours(site: Site, practitioner: User, holds: Sequence[Hold]) -> Hold | None:
+    """The first of ``holds`` not wholly in the practitioner's working time, or ``None``.
+
+    Two queries (hours and exceptions) for all of ``holds``, however far apart: a course's
+    sessions are checked together. The busy times are the clash check's, in the same
+    transaction.
+    """
     zone = site_zone(site)
-    first = held_from.astimezone(zone).date()
-    last = held_until.astimezone(zone).date()
-    # Hours and exceptions only: the busy times are the clash check's, in the same transaction.
+    first = min(h.held_from for h in holds).astimezone(zone).date()
+    last = max(h.held_until for h in holds).astimezone(zone).date()
     calendar = calendar_load(
         site=site, practitioners=[practitioner], first_day=first, last_day=last, with_busy=False
     )
@@ -150,46 +168,131 @@ def _in_working_time(
         first - dt.timedelta(1),
         last + dt.timedelta(1),
     )
-    return any(lo <= held_from and held_until <= hi for lo, hi in spans)
+    for hold in holds:
+        if not any(lo <= hold.held_from and hold.held_until <= hi for lo, hi in spans):
+            return hold
+    return None
 
 
-def _clash(
+def _outside_hours_error(site: Site, practitioner: User | str, hold: Hold) -> OutsideHours:
+    return OutsideHours(
+        f"{practitioner} does not work at {_local(hold.held_from, site)} to "
+        f"{_local(hold.held_until, site)} (buffers included); choose another time."
+    )
+
+
+def _rooms_of(site: Site, service: Service, *, required: bool = True) -> list[int]:
+    """The site's active rooms of the service's type, in the order they are offered;
+    ``Invalid`` when there is none and one is ``required``."""
+    if not service.room_type:
+        return []
+    rooms = list(
+        Room.objects.filter(site=site, room_type=service.room_type, active=True)
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)
+    )
+    if not rooms and required:
+        raise Invalid({"room": [f"room: {site} has no active {service.room_type} room."]})
+    return rooms
+
+
+def _lock(
+    site: Site,
     *,
-    practitioner_id: int | None,
-    room_id: int | None,
+    practitioner_ids: Iterable[int],
+    room_ids: Iterable[int],
     patient_id: int,
-    start: dt.datetime,
-    end: dt.datetime,
-    held_from: dt.datetime,
-    held_until: dt.datetime,
+    holds: Sequence[Hold],
+) -> None:
+    """Queue this transaction behind others booking the same practitioner, room or patient on
+    the same local days (PostgreSQL; SQLite's IMMEDIATE transaction holds the whole database).
+
+    Transaction-scoped advisory locks, one per (resource, day), all taken in one statement in
+    key order, so two bookings never wait for each other in a cycle, and two bookings of
+    different days or different people never wait at all. Every room a booking could fall back
+    to is locked, so the choice made after the lock stands. The exclusion constraints stay the
+    guard; the locks make the re-check below them exact, so a lost race is a clean 409
+    instead of a constraint violation, and deadlocks do not occur (decision 0033).
+    """
+    if connection.vendor != "postgresql":
+        return
+    zone = site_zone(site)
+    days: set[int] = set()
+    for hold in holds:
+        day = hold.held_from.astimezone(zone).date()
+        last = hold.held_until.astimezone(zone).date()
+        while day <= last:
+            days.add(day.toordinal())
+            day += dt.timedelta(days=1)
+    keys = {_key(_PATIENT, patient_id, 0)}
+    for kind, ids in ((_PRACTITIONER, practitioner_ids), (_ROOM, room_ids)):
+        keys.update(_key(kind, pk, day) for pk in ids for day in days)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k", [sorted(keys)]
+        )
+
+
+_PRACTITIONER, _ROOM, _PATIENT = 1, 2, 3
+
+
+def _key(kind: int, pk: int, day: int) -> int:
+    """One advisory lock key: 4 bits of kind, 35 of id, 24 of day (``date.toordinal()``)."""
+    return (kind << 59) | ((pk & (2**35 - 1)) << 24) | day
+
+
+def _choose_room(
+    *,
+    site: Site,
+    practitioner_id: int,
+    patient_id: int,
+    hold: Hold,
+    rooms: Sequence[int],
+    check_others: bool,
     exclude: int | None,
-) -> str | None:
-    """What of practitioner, room and patient is already booked in the time, or ``None``."""
+) -> int | None:
+    """The first of ``rooms`` free for ``hold`` (``None`` without rooms), after checking the
+    practitioner and the patient; ``SlotTaken`` naming what is taken otherwise.
+
+    One query: the appointments that hold time overlapping the hold and belong to the
+    practitioner, one of the rooms or the patient. An overbooking (``check_others`` false)
+    is checked against the patient only, and takes the first room.
+    """
+    held_from, held_until = hold.held_from, hold.held_until
     # Lower bounds too (MAX_HELD): the indexes then scan the time around, not all before it.
     held = Q(held_from__lt=held_until, held_until__gt=held_from, held_from__gt=held_from - MAX_HELD)
-    query = Q(patient_id=patient_id, start__lt=end, end__gt=start, start__gt=start - MAX_HELD)
-    if practitioner_id is not None:
+    query = Q(
+        patient_id=patient_id,
+        start__lt=hold.end,
+        end__gt=hold.start,
+        start__gt=hold.start - MAX_HELD,
+    )
+    if check_others:
         query |= held & Q(practitioner_id=practitioner_id)
-    if room_id is not None:
-        query |= held & Q(room_id=room_id)
+        if rooms:
+            query |= held & Q(room_id__in=rooms)
     rows = Appointment.objects.filter(holding(), query)
     if exclude is not None:
         rows = rows.exclude(pk=exclude)
-    taken = set()
+    busy_rooms: set[int] = set()
+    taken: set[str] = set()
     for who, room, patient, a_start, a_end, a_from, a_until in rows.values_list(
         "practitioner_id", "room_id", "patient_id", "start", "end", "held_from", "held_until"
-    )[:10]:
-        if patient == patient_id and a_start < end and a_end > start:
+    ):
+        if patient == patient_id and a_start < hold.end and a_end > hold.start:
             taken.add("patient")
-        if a_from < held_until and a_until > held_from:
-            if practitioner_id is not None and who == practitioner_id:
+        if check_others and a_from < held_until and a_until > held_from:
+            if who == practitioner_id:
                 taken.add("practitioner")
-            if room_id is not None and room == room_id:
-                taken.add("room")
-    for what in ("practitioner", "room", "patient"):
+            if room is not None:
+                busy_rooms.add(room)
+    free = next((r for r in rooms if r not in busy_rooms), None)
+    if rooms and free is None:
+        taken.add("room")
+    for what in ("practitioner", "room", "patient"):  # named in this order, as the API says
         if what in taken:
-            return what
-    return None
+            raise SlotTaken(_taken_message(what, site, hold.start), extra={"taken": what})
+    return free
 
 
 def _taken_message(what: str, site: Site, start: dt.datetime) -> str:
@@ -218,121 +321,66 @@ def _atomic(work: Callable[[], T], *, site: Site, start: Callable[[], dt.datetim
     return retry_on_contention(attempt)
 
 
-def _lock(practitioner_id: int, site: Site, room_type: str) -> None:
-    """Queue this transaction behind others booking the same practitioner or room type.
+@dataclass(frozen=True)
+class Booking:
+    """What every appointment of one booking shares (a course's sessions share all of it)."""
 
-    PostgreSQL row locks (``FOR UPDATE``; SQLite's IMMEDIATE transaction already holds the
-    whole database): the practitioner's row, then the site's rooms of the type, in id order,
-    so two bookings never wait for each other in a cycle. Without them, 8 requests racing for
-    one slot were all refused by the exclusion constraint too, but as deadlocks, retried.
-    """
-    list(User.objects.select_for_update().filter(pk=practitioner_id).values_list("pk"))
-    if room_type:
-        list(
-            Room.objects.select_for_update()
-            .filter(site=site, room_type=room_type)
-            .order_by("pk")
-            .values_list("pk")
-        )
+    actor: User
+    patient: Patient
+    service: Service
+    source: str
+    notes: str = ""
+    overbook_reason: str = ""
+    course: Course | None = None
 
 
 def _write_one(
-    *,
-    actor: User,
-    patient: Patient,
-    service: Service,
-    placement: Placement,
-    source: str,
-    notes: str,
-    overbook_reason: str,
-    course: Course | None,
+    booking: Booking, placement: Placement, *, rooms: Sequence[int], hold: Hold
 ) -> Appointment:
-    """Check and insert one appointment, inside the caller's transaction."""
+    """Check and insert one appointment, inside the caller's transaction, after ``_lock`` and
+    ``_outside_hours``. ``rooms``: the rooms it may take, the placement's first."""
+    patient, service = booking.patient, booking.service
     site = patient.site
-    start = placement.start
-    end = start + service.duration
-    held_from, held_until = start - service.buffer_before, end + service.buffer_after
     practitioner = placement.practitioner
-    _lock(practitioner.pk, site, service.room_type)
-    if not _in_working_time(site, practitioner, held_from, held_until):
-        raise OutsideHours(
-            f"{practitioner} does not work at {_local(held_from, site)} to "
-            f"{_local(held_until, site)} (buffers included); choose another time."
-        )
-    check_others = not overbook_reason
-    room_id = placement.room_id
-    if service.room_type:
-        candidates = (
-            [room_id]
-            if room_id is not None
-            else list(
-                Room.objects.filter(site=site, room_type=service.room_type, active=True)
-                .order_by("name", "pk")
-                .values_list("pk", flat=True)
-            )
-        )
-        if not candidates:
-            raise Invalid({"room": [f"room: {site} has no active {service.room_type} room."]})
-        free = None
-        for candidate in candidates:
-            busy = check_others and _clash(
-                practitioner_id=None,
-                room_id=candidate,
-                patient_id=-1,
-                start=start,
-                end=end,
-                held_from=held_from,
-                held_until=held_until,
-                exclude=None,
-            )
-            if not busy:
-                free = candidate
-                break
-        if free is None:
-            raise SlotTaken(_taken_message("room", site, start), extra={"taken": "room"})
-        room_id = free
-    else:
-        room_id = None
-    what = _clash(
-        practitioner_id=practitioner.pk if check_others else None,
-        room_id=room_id if check_others else None,
+    if placement.room_id is not None:
+        rooms = [placement.room_id, *(r for r in rooms if r != placement.room_id)]
+    room_id = _choose_room(
+        site=site,
+        practitioner_id=practitioner.pk,
         patient_id=patient.pk,
-        start=start,
-        end=end,
-        held_from=held_from,
-        held_until=held_until,
+        hold=hold,
+        rooms=rooms,
+        check_others=not booking.overbook_reason,
         exclude=None,
     )
-    if what is not None:
-        raise SlotTaken(_taken_message(what, site, start), extra={"taken": what})
     appointment = Appointment.objects.create(
         site=site,
         patient=patient,
         service=service,
         practitioner=practitioner,
         room_id=room_id,
-        start=start,
-        end=end,
-        held_from=held_from,
-        held_until=held_until,
+        start=hold.start,
+        end=hold.end,
+        held_from=hold.held_from,
+        held_until=hold.held_until,
         status=Status.CONFIRMED,
-        source=source,
-        booked_by=actor,
-        notes=notes,
-        course=course,
-        overbook_reason=overbook_reason,
+        source=booking.source,
+        booked_by=booking.actor,
+        notes=booking.notes,
+        course=booking.course,
+        overbook_reason=booking.overbook_reason,
     )
     detail: dict[str, object] = {
-        "start": start.isoformat(),
+        "start": hold.start.isoformat(),
         "practitioner_id": practitioner.pk,
         "room_id": room_id,
         "service": service.code,
-        "source": source,
+        "source": booking.source,
     }
-    if course is not None:
-        detail["course_id"] = course.pk
-    if overbook_reason:
-        detail["overbook_reason"] = overbook_reason
+    if booking.course is not None:
+        detail["course_id"] = booking.course.pk
+    if booking.overbook_reason:
+        detail["overbook_reason"] = booking.overbook_reason
     audit_record(
         action=Action.CREATE,
         object_type="appointment",
@@ -399,18 +447,28 @@ def appointment_book(
     practitioner = _practitioner(patient.site, practitioner_id, service)
     start = _start_check(start)
     room = _room_for(patient.site, service, room_id)
-    placement = Placement(practitioner, start, room)
-    return _atomic(
-        lambda: _write_one(
-            actor=actor,
-            patient=patient,
-            service=service,
-            placement=placement,
-            source=source,
-            notes=notes,
-            overbook_reason=overbook_reason,
-            course=None,
-        ),
-        site=patient.site,
-        start=lambda: start,
+    booking = Booking(
+        actor=actor,
+        patient=patient,
+        service=service,
+        source=source,
+        notes=notes,
+        overbook_reason=overbook_reason,
     )
+    placement = Placement(practitioner, start, room)
+    hold = Hold.of(service, start)
+
+    def write() -> Appointment:
+        rooms = _rooms_of(patient.site, service)
+        _lock(
+            patient.site,
+            practitioner_ids=[practitioner.pk],
+            room_ids=rooms,
+            patient_id=patient.pk,
+            holds=[hold],
+        )
+        if _outside_hours(patient.site, practitioner, [hold]) is not None:
+            raise _outside_hours_error(patient.site, practitioner, hold)
+        return _write_one(booking, placement, rooms=[room] if room else rooms, hold=hold)
+
+    return _atomic(write, site=patient.site, start=lambda: start)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from mesoclinic.accounts.access import Capability, require
 from mesoclinic.accounts.models import User
@@ -25,16 +24,19 @@ from mesoclinic.scheduling.services.booking import (
     MAX_INTERVAL_DAYS,
     MAX_SESSIONS,
     MAX_TOLERANCE_DAYS,
+    Booking,
+    Hold,
     Placement,
     SlotTaken,
     _atomic,
+    _lock,
+    _outside_hours,
+    _outside_hours_error,
     _practitioner,
+    _rooms_of,
     _start_check,
     _write_one,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass
@@ -118,26 +120,47 @@ def course_book(
     plan_ref = plan_id
     current = _Progress(1, first_start)
 
+    holds = [Hold.of(service, slot.start) for slot in placement.sessions]
+    by_practitioner: dict[int, list[Hold]] = {}
+    for slot, hold in zip(placement.sessions, holds, strict=True):
+        by_practitioner.setdefault(int(slot.practitioner), []).append(hold)
+
     def write() -> Course:
+        rooms = _rooms_of(site, service)
+        _lock(
+            site,
+            practitioner_ids=by_practitioner,
+            room_ids=rooms,
+            patient_id=patient.pk,
+            holds=holds,
+        )
+        for who, theirs in by_practitioner.items():
+            outside = _outside_hours(site, staff[who], theirs)
+            if outside is not None:
+                number = holds.index(outside) + 1
+                message = _outside_hours_error(site, staff[who], outside).message
+                raise SessionUnplaced(
+                    f"Session {number} of {sessions}: {message} Nothing was booked.",
+                    session=number,
+                )
         course = Course.objects.create(
             patient=patient, plan_id=plan_ref, service=service, created_by=actor
         )
-        for number, slot in enumerate(placement.sessions, 1):
+        booking = Booking(
+            actor=actor, patient=patient, service=service, source=source, course=course
+        )
+        for number, (slot, hold) in enumerate(zip(placement.sessions, holds, strict=True), 1):
             current.session, current.start = number, slot.start
             try:
                 _write_one(
-                    actor=actor,
-                    patient=patient,
-                    service=service,
-                    placement=Placement(
+                    booking,
+                    Placement(
                         staff[int(slot.practitioner)],
                         slot.start,
                         int(slot.room) if slot.room is not None else None,
                     ),
-                    source=source,
-                    notes="",
-                    overbook_reason="",
-                    course=course,
+                    rooms=rooms,
+                    hold=hold,
                 )
             except Conflict as conflict:
                 raise SessionUnplaced(

@@ -11,13 +11,16 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mesoclinic.accounts.models import Site, User
+from mesoclinic.accounts.models import Role, Site, User
 from mesoclinic.audit.context import acting_as
+from mesoclinic.availability.course import place_course
+from mesoclinic.availability.model import CourseQuery, SlotQuery
 from mesoclinic.core.errors import Conflict
 from mesoclinic.patients.models import Patient
-from mesoclinic.scheduling.models import HOLDING, Appointment, Course, TimeOff
+from mesoclinic.scheduling.models import HOLDING, Appointment, Course, Room, Service, TimeOff
+from mesoclinic.scheduling.selectors import calendar_load, course_placement, engine_service
 from mesoclinic.scheduling.services import SessionUnplaced, appointment_book, course_book
-from mesoclinic.scheduling.tests.conftest import MONDAY, at
+from mesoclinic.scheduling.tests.conftest import MONDAY, at, give_hours
 
 pytestmark = pytest.mark.usefixtures("diary")
 
@@ -115,6 +118,116 @@ def test_a_course_is_whole_or_nothing_and_never_overlaps(
                 assert course.appointments.count() == sessions
                 assert Appointment.objects.count() == before + sessions
             assert _overlaps(list(Appointment.objects.filter(status__in=HOLDING))) == 0
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+room_bookings = st.lists(
+    st.tuples(
+        st.integers(0, 40),
+        st.integers(9, 16),
+        st.sampled_from([0, 15, 30, 45]),
+        st.integers(0, 1),
+    ),
+    max_size=40,
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    own=bookings,
+    in_rooms=room_bookings,
+    sessions=st.integers(1, 6),
+    interval=st.integers(1, 14),
+    tolerance=st.integers(0, 3),
+    hour=st.integers(8, 17),
+)
+def test_it_places_a_named_practitioners_course_as_against_every_room_booking(
+    receptionist_a: User,
+    practitioner_a: User,
+    patient_a: Patient,
+    site_a: Site,
+    rooms: list[Room],
+    own: list[tuple[int, int, int]],
+    in_rooms: list[tuple[int, int, int, int]],
+    sessions: int,
+    interval: int,
+    tolerance: int,
+    hour: int,
+) -> None:
+    """Reading the rooms only around the sessions (decision 0037) places every course exactly
+    where reading every room booking of the window places it, rooms included."""
+    try:
+        with transaction.atomic(), acting_as(receptionist_a):
+            colleague = User.objects.create(username="cora_colleague", role=Role.PRACTITIONER)
+            colleague.sites.add(site_a)
+            give_hours(colleague, site_a, 8, 18)
+            other = Patient.objects.create(
+                site=site_a, given_name="Busy", family_name="Bee", date_of_birth=dt.date(1985, 1, 1)
+            )
+            for day, h, minute in own:
+                with contextlib.suppress(Conflict):
+                    appointment_book(
+                        actor=receptionist_a,
+                        patient_id=other.pk,
+                        service_code="skin_booster",
+                        practitioner_id=practitioner_a.pk,
+                        start=at(MONDAY + dt.timedelta(days=day), h, minute),
+                    )
+            for day, h, minute, room in in_rooms:
+                with contextlib.suppress(Conflict):
+                    appointment_book(
+                        actor=receptionist_a,
+                        patient_id=other.pk,
+                        service_code="skin_booster",
+                        practitioner_id=colleague.pk,
+                        start=at(MONDAY + dt.timedelta(days=day), h, minute),
+                        room_id=rooms[room].pk,
+                    )
+            service = Service.objects.get(code="skin_booster")
+            first_start = at(MONDAY, hour)
+            placed, _ = course_placement(
+                site=site_a,
+                service=service,
+                first_start=first_start,
+                sessions=sessions,
+                interval_days=interval,
+                tolerance_days=tolerance,
+                preferred=practitioner_a,
+                patient_id=patient_a.pk,
+            )
+            calendar = calendar_load(
+                site=site_a,
+                practitioners=[practitioner_a],
+                first_day=MONDAY - dt.timedelta(days=tolerance),
+                last_day=MONDAY + dt.timedelta(days=(sessions - 1) * interval + tolerance),
+                room_type="treatment",
+                patient_id=patient_a.pk,
+            )
+            reference = place_course(
+                CourseQuery(
+                    slots=SlotQuery(
+                        site=calendar.site,
+                        service=engine_service(service),
+                        practitioners=calendar.practitioners,
+                        first_day=MONDAY,
+                        last_day=MONDAY,
+                        rooms=calendar.rooms,
+                        patient_busy=calendar.patient_busy,
+                    ),
+                    first_start=first_start,
+                    sessions=sessions,
+                    interval_days=interval,
+                    tolerance_days=tolerance,
+                    preferred_practitioner=str(practitioner_a.pk),
+                )
+            )
+            assert placed == reference
             raise _Rollback
     except _Rollback:
         pass
