@@ -32,9 +32,41 @@ def audit_record(
     Cost: one INSERT. Call it inside the caller's transaction so that a write and its audit
     row commit or roll back together.
     """
+    event = audit_event(
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        patient_id=patient_id,
+        site_id=site_id,
+        outcome=outcome,
+        detail=detail,
+    )
+    _insert(event)
+    return event
+
+
+def audit_record_many(events: list[AuditEvent]) -> None:
+    """Append ``events`` (made by ``audit_event``) in one INSERT: a write of many rows at once
+    (a course's sessions) audits each row without a round trip per row. Same rules as
+    ``audit_record``: inside the caller's transaction."""
+    if events:
+        AuditEvent.objects.bulk_create(events)
+
+
+def audit_event(
+    *,
+    action: Action,
+    object_type: str,
+    object_id: object = "",
+    patient_id: int | None = None,
+    site_id: int | None = None,
+    outcome: Outcome = Outcome.ALLOWED,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """One unsaved event for the current actor, for ``audit_record_many``."""
     context = current()
     actor = context.actor
-    event = AuditEvent(
+    return AuditEvent(
         actor=actor,
         actor_username=getattr(actor, "username", "") if actor is not None else "",
         site_id=site_id,
@@ -49,8 +81,6 @@ def audit_record(
         path=context.path,
         detail=detail or {},
     )
-    _insert(event)
-    return event
 
 
 def _insert(event: AuditEvent) -> None:

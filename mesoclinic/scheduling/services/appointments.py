@@ -26,8 +26,9 @@ from mesoclinic.scheduling.services.booking import (
     MOVABLE,
     TRANSITIONS,
     Hold,
+    Want,
     _atomic,
-    _choose_room,
+    _choose_rooms,
     _lock,
     _outside_hours,
     _outside_hours_error,
@@ -92,12 +93,10 @@ def appointment_reschedule(*, actor: User, appointment_id: int, start: dt.dateti
         if appointment.room_id is not None:
             # Its own room first, if that is free at the new time.
             rooms = [appointment.room_id, *(r for r in rooms if r != appointment.room_id)]
-        room_id = _choose_room(
+        (room_id,) = _choose_rooms(
             site=site,
-            practitioner_id=appointment.practitioner_id,
             patient_id=appointment.patient_id,
-            hold=hold,
-            rooms=rooms,
+            wants=[Want(appointment.practitioner_id, hold, rooms)],
             check_others=not appointment.overbook_reason,
             exclude=appointment.pk,
         )

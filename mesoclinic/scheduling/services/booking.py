@@ -29,7 +29,7 @@ from django.db.models import Q
 from mesoclinic.accounts.access import Capability, require
 from mesoclinic.accounts.models import User
 from mesoclinic.audit.models import Action
-from mesoclinic.audit.services import audit_record
+from mesoclinic.audit.services import audit_event, audit_record_many
 from mesoclinic.availability.hours import working_spans
 from mesoclinic.core.db import retry_on_contention, violated_constraint
 from mesoclinic.core.errors import Conflict, Invalid
@@ -82,6 +82,8 @@ CONSTRAINT_NAMES = {
 
 class SlotTaken(Conflict):
     """The practitioner, the room or the patient is already booked for part of the time."""
+
+    index = 0  # which of several appointments checked together (``_choose_rooms``)
 
 
 class OutsideHours(Conflict):
@@ -241,58 +243,89 @@ def _key(kind: int, pk: int, day: int) -> int:
     return (kind << 59) | ((pk & (2**35 - 1)) << 24) | day
 
 
-def _choose_room(
+@dataclass(frozen=True)
+class Want:
+    """One appointment to check: its practitioner, the time it holds, the rooms it may take
+    (in order; empty for a service without a room)."""
+
+    practitioner_id: int
+    hold: Hold
+    rooms: Sequence[int]
+
+
+def _choose_rooms(
     *,
     site: Site,
-    practitioner_id: int,
     patient_id: int,
-    hold: Hold,
-    rooms: Sequence[int],
+    wants: Sequence[Want],
     check_others: bool,
     exclude: int | None,
-) -> int | None:
-    """The first of ``rooms`` free for ``hold`` (``None`` without rooms), after checking the
-    practitioner and the patient; ``SlotTaken`` naming what is taken otherwise.
+) -> list[int | None]:
+    """For each of ``wants``, in order, the first of its rooms free (``None`` without rooms),
+    after checking its practitioner and the patient; ``SlotTaken`` naming what is taken and
+    which of ``wants`` (``index``) otherwise. Each counts as booked for the ones after it.
 
-    One query: the appointments that hold time overlapping the hold and belong to the
-    practitioner, one of the rooms or the patient. An overbooking (``check_others`` false)
-    is checked against the patient only, and takes the first room.
+    One query, whatever the number of wants: the appointments that hold time overlapping one
+    of the holds and belong to a practitioner, a room or the patient asked about. An
+    overbooking (``check_others`` false) is checked against the patient only, and takes the
+    first room.
     """
-    held_from, held_until = hold.held_from, hold.held_until
-    # Lower bounds too (MAX_HELD): the indexes then scan the time around, not all before it.
-    held = Q(held_from__lt=held_until, held_until__gt=held_from, held_from__gt=held_from - MAX_HELD)
-    query = Q(
-        patient_id=patient_id,
-        start__lt=hold.end,
-        end__gt=hold.start,
-        start__gt=hold.start - MAX_HELD,
-    )
-    if check_others:
-        query |= held & Q(practitioner_id=practitioner_id)
-        if rooms:
-            query |= held & Q(room_id__in=rooms)
-    rows = Appointment.objects.filter(holding(), query)
+    query = Q(pk__in=[])
+    for want in wants:
+        hold = want.hold
+        # Lower bounds too (MAX_HELD): the indexes then scan the time around, not all before.
+        held = Q(
+            held_from__lt=hold.held_until,
+            held_until__gt=hold.held_from,
+            held_from__gt=hold.held_from - MAX_HELD,
+        )
+        query |= Q(
+            patient_id=patient_id,
+            start__lt=hold.end,
+            end__gt=hold.start,
+            start__gt=hold.start - MAX_HELD,
+        )
+        if check_others:
+            query |= held & Q(practitioner_id=want.practitioner_id)
+            if want.rooms:
+                query |= held & Q(room_id__in=want.rooms)
+    rows = Appointment.objects.filter(holding(), query).order_by()
     if exclude is not None:
         rows = rows.exclude(pk=exclude)
-    busy_rooms: set[int] = set()
-    taken: set[str] = set()
-    for who, room, patient, a_start, a_end, a_from, a_until in rows.values_list(
-        "practitioner_id", "room_id", "patient_id", "start", "end", "held_from", "held_until"
-    ):
-        if patient == patient_id and a_start < hold.end and a_end > hold.start:
-            taken.add("patient")
-        if check_others and a_from < held_until and a_until > held_from:
-            if who == practitioner_id:
-                taken.add("practitioner")
-            if room is not None:
-                busy_rooms.add(room)
-    free = next((r for r in rooms if r not in busy_rooms), None)
-    if rooms and free is None:
-        taken.add("room")
-    for what in ("practitioner", "room", "patient"):  # named in this order, as the API says
-        if what in taken:
-            raise SlotTaken(_taken_message(what, site, hold.start), extra={"taken": what})
-    return free
+    booked: list[tuple[int, int | None, int, Hold]] = [
+        (who, room, patient, Hold(start, end, held_from, held_until))
+        for who, room, patient, start, end, held_from, held_until in rows.values_list(
+            "practitioner_id", "room_id", "patient_id", "start", "end", "held_from", "held_until"
+        )
+    ]
+    chosen: list[int | None] = []
+    for index, want in enumerate(wants):
+        hold = want.hold
+        busy_rooms: set[int] = set()
+        taken: set[str] = set()
+        for who, room, patient, other in booked:
+            if patient == patient_id and other.start < hold.end and other.end > hold.start:
+                taken.add("patient")
+            if (
+                check_others
+                and other.held_from < hold.held_until
+                and other.held_until > hold.held_from
+            ):
+                if who == want.practitioner_id:
+                    taken.add("practitioner")
+                if room is not None:
+                    busy_rooms.add(room)
+        free = next((r for r in want.rooms if r not in busy_rooms), None)
+        if want.rooms and free is None:
+            taken.add("room")
+        for what in ("practitioner", "room", "patient"):  # named in this order, as the API says
+            if what in taken:
+                error = SlotTaken(_taken_message(what, site, hold.start), extra={"taken": what})
+                error.index = index
+                raise error
+        chosen.append(free)
+        booked.append((want.practitioner_id, free, patient_id, hold))
+    return chosen
 
 
 def _taken_message(what: str, site: Site, start: dt.datetime) -> str:
@@ -334,62 +367,81 @@ class Booking:
     course: Course | None = None
 
 
-def _write_one(
-    booking: Booking, placement: Placement, *, rooms: Sequence[int], hold: Hold
-) -> Appointment:
-    """Check and insert one appointment, inside the caller's transaction, after ``_lock`` and
-    ``_outside_hours``. ``rooms``: the rooms it may take, the placement's first."""
+def _write(
+    booking: Booking, placements: Sequence[Placement], *, rooms: Sequence[int]
+) -> list[Appointment]:
+    """Check and insert the appointments, inside the caller's transaction, after ``_lock`` and
+    ``_outside_hours``; ``SlotTaken`` (with its ``index``) for the first one taken.
+
+    ``rooms``: the rooms each may take, a placement's own room first. Three statements
+    however many appointments: the clash check, one INSERT of the rows, one of their audit
+    events (decision 0033).
+    """
     patient, service = booking.patient, booking.service
     site = patient.site
-    practitioner = placement.practitioner
-    if placement.room_id is not None:
-        rooms = [placement.room_id, *(r for r in rooms if r != placement.room_id)]
-    room_id = _choose_room(
+    holds = [Hold.of(service, p.start) for p in placements]
+    wants = [
+        Want(
+            p.practitioner.pk,
+            hold,
+            [p.room_id, *(r for r in rooms if r != p.room_id)] if p.room_id is not None else rooms,
+        )
+        for p, hold in zip(placements, holds, strict=True)
+    ]
+    chosen = _choose_rooms(
         site=site,
-        practitioner_id=practitioner.pk,
         patient_id=patient.pk,
-        hold=hold,
-        rooms=rooms,
+        wants=wants,
         check_others=not booking.overbook_reason,
         exclude=None,
     )
-    appointment = Appointment.objects.create(
-        site=site,
-        patient=patient,
-        service=service,
-        practitioner=practitioner,
-        room_id=room_id,
-        start=hold.start,
-        end=hold.end,
-        held_from=hold.held_from,
-        held_until=hold.held_until,
-        status=Status.CONFIRMED,
-        source=booking.source,
-        booked_by=booking.actor,
-        notes=booking.notes,
-        course=booking.course,
-        overbook_reason=booking.overbook_reason,
+    appointments = Appointment.objects.bulk_create(
+        [
+            Appointment(
+                site=site,
+                patient=patient,
+                service=service,
+                practitioner=placement.practitioner,
+                room_id=room_id,
+                start=hold.start,
+                end=hold.end,
+                held_from=hold.held_from,
+                held_until=hold.held_until,
+                status=Status.CONFIRMED,
+                source=booking.source,
+                booked_by=booking.actor,
+                notes=booking.notes,
+                course=booking.course,
+                overbook_reason=booking.overbook_reason,
+            )
+            for placement, hold, room_id in zip(placements, holds, chosen, strict=True)
+        ]
     )
-    detail: dict[str, object] = {
-        "start": hold.start.isoformat(),
-        "practitioner_id": practitioner.pk,
-        "room_id": room_id,
-        "service": service.code,
-        "source": booking.source,
-    }
-    if booking.course is not None:
-        detail["course_id"] = booking.course.pk
-    if booking.overbook_reason:
-        detail["overbook_reason"] = booking.overbook_reason
-    audit_record(
-        action=Action.CREATE,
-        object_type="appointment",
-        object_id=appointment.pk,
-        patient_id=patient.pk,
-        site_id=site.pk,
-        detail=detail,
-    )
-    return appointment
+    events = []
+    for appointment in appointments:
+        detail: dict[str, object] = {
+            "start": appointment.start.isoformat(),
+            "practitioner_id": appointment.practitioner_id,
+            "room_id": appointment.room_id,
+            "service": service.code,
+            "source": booking.source,
+        }
+        if booking.course is not None:
+            detail["course_id"] = booking.course.pk
+        if booking.overbook_reason:
+            detail["overbook_reason"] = booking.overbook_reason
+        events.append(
+            audit_event(
+                action=Action.CREATE,
+                object_type="appointment",
+                object_id=appointment.pk,
+                patient_id=patient.pk,
+                site_id=site.pk,
+                detail=detail,
+            )
+        )
+    audit_record_many(events)
+    return appointments
 
 
 def _room_for(site: Site, service: Service, room_id: int | None) -> int | None:
@@ -469,6 +521,7 @@ def appointment_book(
         )
         if _outside_hours(patient.site, practitioner, [hold]) is not None:
             raise _outside_hours_error(patient.site, practitioner, hold)
-        return _write_one(booking, placement, rooms=[room] if room else rooms, hold=hold)
+        (appointment,) = _write(booking, [placement], rooms=[room] if room else rooms)
+        return appointment
 
     return _atomic(write, site=patient.site, start=lambda: start)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from mesoclinic.accounts.access import Capability, require
 from mesoclinic.accounts.models import User
@@ -28,23 +27,17 @@ from mesoclinic.scheduling.services.booking import (
     Hold,
     Placement,
     SlotTaken,
+    Want,
     _atomic,
+    _choose_rooms,
     _lock,
     _outside_hours,
     _outside_hours_error,
     _practitioner,
     _rooms_of,
     _start_check,
-    _write_one,
+    _write,
 )
-
-
-@dataclass
-class _Progress:
-    """The session being written, for the message of a constraint that refuses it."""
-
-    session: int
-    start: dt.datetime
 
 
 class SessionUnplaced(Conflict):
@@ -118,7 +111,6 @@ def course_book(
             session=number,
         )
     plan_ref = plan_id
-    current = _Progress(1, first_start)
 
     holds = [Hold.of(service, slot.start) for slot in placement.sessions]
     by_practitioner: dict[int, list[Hold]] = {}
@@ -149,24 +141,25 @@ def course_book(
         booking = Booking(
             actor=actor, patient=patient, service=service, source=source, course=course
         )
-        for number, (slot, hold) in enumerate(zip(placement.sessions, holds, strict=True), 1):
-            current.session, current.start = number, slot.start
-            try:
-                _write_one(
-                    booking,
+        try:
+            _write(
+                booking,
+                [
                     Placement(
                         staff[int(slot.practitioner)],
                         slot.start,
                         int(slot.room) if slot.room is not None else None,
-                    ),
-                    rooms=rooms,
-                    hold=hold,
-                )
-            except Conflict as conflict:
-                raise SessionUnplaced(
-                    f"Session {number} of {sessions}: {conflict.message} Nothing was booked.",
-                    session=number,
-                ) from None
+                    )
+                    for slot in placement.sessions
+                ],
+                rooms=rooms,
+            )
+        except SlotTaken as taken:
+            number = taken.index + 1
+            raise SessionUnplaced(
+                f"Session {number} of {sessions}: {taken.message} Nothing was booked.",
+                session=number,
+            ) from None
         audit_record(
             action=Action.CREATE,
             object_type="course",
@@ -178,9 +171,24 @@ def course_book(
         return course
 
     try:
-        return _atomic(write, site=site, start=lambda: current.start)
-    except SlotTaken as taken:
-        number = current.session
+        return _atomic(write, site=site, start=lambda: first_start)
+    except SlotTaken:
+        # A no-overlap constraint refused the rows (a writer that took no lock): the session is
+        # the first one taken now.
+        number = 1
+        try:
+            _choose_rooms(
+                site=site,
+                patient_id=patient.pk,
+                wants=[
+                    Want(int(slot.practitioner), hold, _rooms_of(site, service, required=False))
+                    for slot, hold in zip(placement.sessions, holds, strict=True)
+                ],
+                check_others=True,
+                exclude=None,
+            )
+        except SlotTaken as now:
+            number, taken = now.index + 1, now
         raise SessionUnplaced(
             f"Session {number} of {sessions}: {taken.message} Nothing was booked.",
             session=number,
