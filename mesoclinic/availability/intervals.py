@@ -49,7 +49,13 @@ class Busy:
             if interval.start.tzinfo is None or interval.end.tzinfo is None:
                 problems.append(Problem(f"{path}[{i}]", "start and end must be aware datetimes"))
                 continue
-            start, end = interval.start.astimezone(UTC), interval.end.astimezone(UTC)
+            start, end = interval.start, interval.end
+            # Rows read from the database are in UTC already; converting them anyway was a
+            # quarter of a course's availability.
+            if start.tzinfo is not UTC:
+                start = start.astimezone(UTC)
+            if end.tzinfo is not UTC:
+                end = end.astimezone(UTC)
             if end <= start:
                 problems.append(Problem(f"{path}[{i}]", f"end {end} is not after start {start}"))
                 continue
