@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from mesoclinic.accounts.access import Capability, require
@@ -20,6 +20,7 @@ from mesoclinic.core.errors import Invalid
 from mesoclinic.core.http import staff
 from mesoclinic.core.params import date_param, integer_param, optional_integer_param
 from mesoclinic.core.schemas import ErrorOut
+from mesoclinic.core.versions import etag, if_match_version
 from mesoclinic.scheduling import services
 from mesoclinic.scheduling.models import Appointment, Service, Source, TimeOff, TimeOffKind
 from mesoclinic.scheduling.schemas import (
@@ -45,6 +46,7 @@ from mesoclinic.scheduling.selectors import (
     appointment_get_for_user,
     appointment_list,
     availability,
+    hours_version,
     practitioner_list,
     service_list,
     site_zone,
@@ -287,9 +289,13 @@ def practitioner_list_get(request: HttpRequest) -> list[dict[str, Any]]:
     summary="A practitioner's weekly hours at a site",
     operation_id="scheduling_hours_get",
 )
-def hours_get(request: HttpRequest, practitioner_id: int, site: str) -> dict[str, Any]:
+def hours_get(
+    request: HttpRequest, practitioner_id: int, site: str, response: HttpResponse
+) -> dict[str, Any]:
+    """The week's rows; ``ETag`` carries the week's version, for ``If-Match`` on PUT."""
     site_id = integer_param("site", site, low=1, high=10**12)
     rows = working_hours_of(staff(request), practitioner_id=practitioner_id, site_id=site_id)
+    response["ETag"] = etag(hours_version(rows))
     return {"site": site_id, "hours": [_hours_out(row) for row in rows]}
 
 
@@ -305,17 +311,29 @@ def _hours_out(row: Any) -> dict[str, Any]:
 
 @router.put(
     "/practitioners/{practitioner_id}/hours",
-    response={200: HoursOut, **_ERRORS},
+    response={200: HoursOut, 409: ErrorOut, **_ERRORS},
     summary="Replace a practitioner's weekly hours at a site (managers)",
     operation_id="scheduling_hours_set",
 )
-def hours_set(request: HttpRequest, practitioner_id: int, payload: HoursIn) -> dict[str, Any]:
-    rows = services.working_hours_set(
-        actor=staff(request),
-        practitioner_id=practitioner_id,
-        site_id=payload.site,
-        hours=[services.HoursIn(**row.model_dump()) for row in payload.hours],
-    )
+def hours_set(
+    request: HttpRequest, practitioner_id: int, payload: HoursIn, response: HttpResponse
+) -> Any:
+    """Replace the week. Concurrent edits: send ``If-Match`` with the ``ETag`` of the week the
+    change was made on; if it changed since, nothing is saved and the answer is 409 with the
+    current ``ETag``. Without ``If-Match`` the week sent replaces the week as it is."""
+    expected = if_match_version(request)
+    try:
+        rows = services.working_hours_set(
+            actor=staff(request),
+            practitioner_id=practitioner_id,
+            site_id=payload.site,
+            hours=[services.HoursIn(**row.model_dump()) for row in payload.hours],
+            expected_version=expected,
+        )
+    except services.StaleHours as stale:
+        response["ETag"] = etag(stale.current)
+        return Status(409, {"error": stale.message, "fields": {}})
+    response["ETag"] = etag(hours_version(rows))
     return {"site": payload.site, "hours": [_hours_out(row) for row in rows]}
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 
 from mesoclinic.accounts.models import User
 from mesoclinic.core.errors import Invalid
@@ -210,3 +211,34 @@ class ExceptionForm(NamedErrorsMixin, forms.Form):
             (p.pk, _practitioner_label(p)) for p in practitioners
         ]
         field.error_messages["invalid_choice"] = "%(value)s is not a practitioner of this site."
+
+
+def with_period(data: QueryDict, weekday: str) -> QueryDict:
+    """``data`` (the hours page's POST) with one more blank row for ``weekday`` (0-6); the
+    same data when the weekday is not one or the week has ``MAX_ROWS`` rows already."""
+    copy = data.copy()
+    total_key = "hours-TOTAL_FORMS"
+    total = copy.get(total_key, "")
+    if not (total.isdigit() and weekday in {str(d) for d in range(7)}):
+        return copy
+    if int(total) >= MAX_ROWS:
+        return copy
+    copy[f"hours-{total}-weekday"] = weekday
+    copy[total_key] = str(int(total) + 1)
+    return copy
+
+
+def days_of(formset: BaseHoursFormSet) -> list[tuple[Any, bool]]:
+    """The formset's rows by weekday (an added period sits with its day), each with whether
+    it is the day's last row (where the day's "Add a period" button goes)."""
+
+    def weekday(form: Any) -> int:
+        raw = form["weekday"].value()
+        text = str(raw)
+        return int(text) if len(text) == 1 and text in "0123456" else 7
+
+    ordered = sorted(formset.forms, key=weekday)  # stable: a day's rows keep their order
+    return [
+        (form, i + 1 == len(ordered) or weekday(ordered[i + 1]) != weekday(form))
+        for i, form in enumerate(ordered)
+    ]

@@ -19,12 +19,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mesoclinic.core.errors import Invalid
 from mesoclinic.core.forms import FORM_ANCHOR, add_invalid, error_summary
 from mesoclinic.core.http import staff
+from mesoclinic.core.versions import posted_version
 from mesoclinic.scheduling.manage_forms import (
     WEEKDAYS,
     ExceptionForm,
     HoursFormSet,
     RoomForm,
     ServiceForm,
+    days_of,
+    with_period,
 )
 from mesoclinic.scheduling.manage_selectors import (
     hours_for_manager,
@@ -38,8 +41,10 @@ from mesoclinic.scheduling.manage_selectors import (
     time_off_upcoming,
 )
 from mesoclinic.scheduling.models import Service
+from mesoclinic.scheduling.selectors import hours_version
 from mesoclinic.scheduling.services import (
     HoursIn,
+    StaleHours,
     room_save,
     service_save,
     time_off_add,
@@ -175,10 +180,20 @@ def service_edit(request: HttpRequest, service_id: int | None = None) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def hours(request: HttpRequest, site_id: int, practitioner_id: int) -> HttpResponse:
     """The practitioner's week at the site: one row per weekday (more where split hours were
-    set), blank start and end for a day off; saving replaces the whole week."""
+    set, or a period was added with the day's "Add a period" button), blank start and end for
+    a day off; saving replaces the whole week, unless someone else saved it meanwhile (409,
+    what was typed kept, the week as saved now shown)."""
     user = staff(request)
     site, practitioner, rows = hours_for_manager(user, site_id, practitioner_id)
-    if request.method == "POST":
+    version = hours_version(rows)
+    stale: StaleHours | None = None
+    status = 200
+    if request.method == "POST" and "add" in request.POST:
+        # Another period on a day: the same page again with one more blank row for that day,
+        # everything typed kept, nothing saved.
+        formset = HoursFormSet(with_period(request.POST, request.POST["add"]), prefix="hours")
+        version = posted_version(request) or version
+    elif request.method == "POST":
         formset = HoursFormSet(request.POST, prefix="hours")
         if formset.is_valid():
             given = [i for i, form in enumerate(formset.forms) if form.working]
@@ -194,10 +209,16 @@ def hours(request: HttpRequest, site_id: int, practitioner_id: int) -> HttpRespo
             ]
             try:
                 working_hours_set(
-                    actor=user, practitioner_id=practitioner.pk, site_id=site.pk, hours=week
+                    actor=user,
+                    practitioner_id=practitioner.pk,
+                    site_id=site.pk,
+                    hours=week,
+                    expected_version=posted_version(request),
                 )
             except Invalid as invalid:
                 formset.add_invalid(invalid, given)
+            except StaleHours as refused:
+                stale, status = refused, 409
             else:
                 messages.success(
                     request,
@@ -205,6 +226,8 @@ def hours(request: HttpRequest, site_id: int, practitioner_id: int) -> HttpRespo
                     f"{site.name} are saved.",
                 )
                 return redirect("schedule_manage:overview")
+        if stale is None:
+            version = posted_version(request) or version
     else:
         initial: list[dict[str, Any]] = []
         for weekday in range(len(WEEKDAYS)):
@@ -224,10 +247,21 @@ def hours(request: HttpRequest, site_id: int, practitioner_id: int) -> HttpRespo
         (anchor, message) for form in formset.forms for anchor, message in error_summary(form)
     ]
     summary = [("hours-form", str(message)) for message in formset.non_form_errors()] + summary
+    if stale is not None:
+        summary = [("saved-now", stale.message), *summary]
     return render(
         request,
         "scheduling/manage/hours.html",
-        {"site": site, "practitioner": practitioner, "formset": formset, "errors": summary},
+        {
+            "site": site,
+            "practitioner": practitioner,
+            "formset": formset,
+            "days": days_of(formset),
+            "errors": summary,
+            "version": version,
+            "saved_now": [(WEEKDAYS[r.weekday], r) for r in rows] if stale is not None else None,
+        },
+        status=status,
     )
 
 

@@ -37,6 +37,7 @@ from mesoclinic.scheduling.services.catalogue import (
 from mesoclinic.scheduling.services.courses import SessionUnplaced, course_book
 from mesoclinic.scheduling.services.hours import (
     HoursIn,
+    StaleHours,
     time_off_add,
     time_off_remove,
     working_hours_set,
@@ -57,6 +58,7 @@ __all__ = [
     "Placement",
     "SessionUnplaced",
     "SlotTaken",
+    "StaleHours",
     "appointment_book",
     "appointment_cancel",
     "appointment_reschedule",

@@ -14,7 +14,7 @@ from mesoclinic.accounts.access import Capability, require, site_ids
 from mesoclinic.accounts.models import User
 from mesoclinic.audit.models import Action
 from mesoclinic.audit.services import audit_denied, audit_record
-from mesoclinic.core.errors import Invalid, NotFound
+from mesoclinic.core.errors import Conflict, Invalid, NotFound
 from mesoclinic.scheduling.models import (
     MIDNIGHT,
     TimeOff,
@@ -22,6 +22,7 @@ from mesoclinic.scheduling.models import (
     WorkingHours,
 )
 from mesoclinic.scheduling.selectors import (
+    hours_version,
     practitioners_at,
     site_get_for_user,
 )
@@ -53,11 +54,36 @@ def _manager_target(actor: User, practitioner_id: int, site_id: int) -> tuple[Us
     return practitioner, site
 
 
+class StaleHours(Conflict):
+    """Someone else saved the practitioner's hours since the version the user started from."""
+
+    def __init__(self, *, expected: int, current: int) -> None:
+        self.current = current
+        super().__init__(
+            f"These hours were changed by someone else while you edited them (your copy was "
+            f"version {expected}, they are now version {current}). Nothing of yours was saved: "
+            "check their changes, then save again.",
+            extra={"version": current},
+        )
+
+
 def working_hours_set(
-    *, actor: User, practitioner_id: int, site_id: int, hours: Sequence[HoursIn]
+    *,
+    actor: User,
+    practitioner_id: int,
+    site_id: int,
+    hours: Sequence[HoursIn],
+    expected_version: int | None = None,
 ) -> list[WorkingHours]:
     """Replace the practitioner's weekly hours at the site (managers only). Appointments
-    already booked stay; new bookings follow the new hours."""
+    already booked stay; new bookings follow the new hours.
+
+    The week has no row of its own to carry a version, so its version is a fingerprint of its
+    rows (``hours_version``): ``expected_version`` (the version the page or the client read)
+    that is not the week's version now is ``StaleHours`` (409) and nothing is saved (decision
+    0031). The check and the replacement run under a lock of the practitioner's row, so two
+    managers saving at once are checked one after the other.
+    """
     practitioner, site = _manager_target(actor, practitioner_id, site_id)
     errors: dict[str, list[str]] = {}
     for i, row in enumerate(hours):
@@ -76,7 +102,12 @@ def working_hours_set(
     if errors:
         raise Invalid(errors)
     with transaction.atomic():
-        WorkingHours.objects.filter(practitioner=practitioner, site=site).delete()
+        list(User.objects.select_for_update().filter(pk=practitioner.pk).values_list("pk"))
+        week = WorkingHours.objects.filter(practitioner=practitioner, site=site)
+        current = hours_version(list(week))
+        if expected_version is not None and expected_version != current:
+            raise StaleHours(expected=expected_version, current=current)
+        week.delete()
         rows = WorkingHours.objects.bulk_create(
             WorkingHours(
                 practitioner=practitioner,

@@ -5,11 +5,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from mesoclinic.accounts.models import Site, User
 from mesoclinic.patients.models import Patient
-from mesoclinic.scheduling.models import Appointment, Source, TimeOff
-from mesoclinic.scheduling.tests.conftest import MONDAY
+from mesoclinic.scheduling.models import Appointment, Source, TimeOff, WorkingHours
+from mesoclinic.scheduling.tests.conftest import MONDAY, bearer
 
 pytestmark = pytest.mark.usefixtures("diary")
 
@@ -217,3 +218,34 @@ def test_managers_set_hours_and_exceptions_others_may_not(
     removed = manager("DELETE", f"{epath}/{added.json()['id']}")
     assert removed.status_code == 204
     assert not TimeOff.objects.exists()
+
+
+def test_it_refuses_hours_put_on_a_stale_etag(
+    manager_a: User, practitioner_a: User, site_a: Site
+) -> None:
+    client = Client()
+    headers = bearer(manager_a)
+    path = f"/api/v1/practitioners/{practitioner_a.pk}/hours"
+    got = client.get(f"{path}?site={site_a.pk}", **headers)
+    tag = got.headers["ETag"]
+    monday = {"site": site_a.pk, "hours": [{"weekday": 0, "start": "08:00", "end": "12:00"}]}
+    tuesday = {"site": site_a.pk, "hours": [{"weekday": 1, "start": "08:00", "end": "12:00"}]}
+
+    first = client.put(path, monday, content_type="application/json", HTTP_IF_MATCH=tag, **headers)
+    stale = client.put(path, tuesday, content_type="application/json", HTTP_IF_MATCH=tag, **headers)
+
+    assert first.status_code == 200
+    assert first.headers["ETag"] != tag
+    assert stale.status_code == 409
+    assert stale.headers["ETag"] == first.headers["ETag"]
+    assert "changed by someone else" in stale.json()["error"]
+    assert [r.weekday for r in WorkingHours.objects.all()] == [0]
+    fresh = client.put(
+        path,
+        tuesday,
+        content_type="application/json",
+        HTTP_IF_MATCH=first.headers["ETag"],
+        **headers,
+    )
+    assert fresh.status_code == 200
+    assert [r.weekday for r in WorkingHours.objects.all()] == [1]

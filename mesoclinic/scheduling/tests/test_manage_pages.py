@@ -379,3 +379,76 @@ def test_it_shows_the_schedule_setup_link_to_managers_only(
     link = '<a href="/diary/manage/">Schedule setup</a>'
     assert link in text(client_for(manager_a).get("/patients/"))
     assert link not in text(client_for(receptionist_a).get("/patients/"))
+
+
+def _version(page: str) -> str:
+    found = re.search(r'name="version" value="(\d+)"', page)
+    assert found, "the hours form carries the week's version"
+    return found.group(1)
+
+
+def test_it_refuses_a_week_saved_meanwhile_and_keeps_what_was_typed(
+    client_for: ClientFor,
+    manager_a: User,
+    practitioner_a: User,
+    site_a: Site,
+) -> None:
+    give_hours(practitioner_a, site_a)
+    url = hours_url(site_a, practitioner_a)
+    client = client_for(manager_a)
+    opened = _version(text(client.get(url)))
+    # A colleague saves first, from the same page.
+    first = client.post(url, week({0: ("10:00", "14:00")}) | {"version": opened})
+    assert first.status_code == 302
+
+    late = client.post(url, week({4: ("07:15", "11:45")}) | {"version": opened})
+
+    assert late.status_code == 409
+    page = text(late)
+    assert "changed by someone else" in page
+    assert "The week as saved now" in page
+    assert "Monday 10:00 to 14:00" in page
+    assert 'value="07:15"' in page
+    assert 'value="11:45"' in page
+    rows = WorkingHours.objects.filter(practitioner=practitioner_a, site=site_a)
+    assert [(r.weekday, r.start, r.end) for r in rows] == [(0, dt.time(10), dt.time(14))]
+    # Saving again, knowingly, from the page that showed both.
+    again = client.post(url, week({4: ("07:15", "11:45")}) | {"version": _version(page)})
+    assert again.status_code == 302
+    assert [(r.weekday, r.start) for r in rows.all()] == [(4, dt.time(7, 15))]
+
+
+def test_it_adds_a_second_period_on_a_day_keeping_what_was_typed(
+    client_for: ClientFor, manager_a: User, practitioner_a: User, site_a: Site
+) -> None:
+    url = hours_url(site_a, practitioner_a)
+    client = client_for(manager_a)
+    typed = week({0: ("09:00", "12:00"), 3: ("10:00", "16:00")})
+
+    added = client.post(url, typed | {"add": "0"})
+
+    assert added.status_code == 200
+    page = text(added)
+    assert page.count('type="time"') == 16  # 7 days and the new period, start and end each
+    assert 'value="09:00"' in page
+    assert 'value="16:00"' in page
+    assert 'name="hours-7-weekday" value="0"' in page
+    # The new period sits with Monday, before Tuesday.
+    assert page.index("hours-7-start") < page.index("hours-1-start")
+    assert not WorkingHours.objects.exists()  # nothing saved yet
+
+    split = typed | {
+        "hours-TOTAL_FORMS": "8",
+        "hours-7-weekday": "0",
+        "hours-7-start": "14:00",
+        "hours-7-end": "18:00",
+        "hours-7-effective_from": "",
+        "hours-7-effective_to": "",
+    }
+    assert client.post(url, split).status_code == 302
+    rows = WorkingHours.objects.filter(practitioner=practitioner_a, site=site_a)
+    assert sorted((r.weekday, r.start, r.end) for r in rows) == [
+        (0, dt.time(9), dt.time(12)),
+        (0, dt.time(14), dt.time(18)),
+        (3, dt.time(10), dt.time(16)),
+    ]
