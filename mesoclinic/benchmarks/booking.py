@@ -10,7 +10,8 @@ mornings only, so courses have room in the afternoons.
   6-session course, 14 days apart with 3 days' tolerance (about 12 weeks), any practitioner, as
   ``course_book`` places one before it writes (``scheduling.selectors.course_placement``):
   the calendar read and the engine. Floor: the same clients running only the single SQL query
-  of the window's busy intervals (every practitioner's, with the rooms'). Targets: p95 <= 50
+  of the window's busy intervals (every practitioner's, with the rooms'), through a bare
+  cursor. Targets: p95 <= 50
   ms, and p95 within 3x of the floor's p95.
 - Bookings: clients booking whole 6-session courses through ``course_book`` (named
   practitioner, distinct patients). Floor: bare transactions inserting the same six
