@@ -224,15 +224,20 @@ def test_it_refuses_hours_put_on_a_stale_etag(
     manager_a: User, practitioner_a: User, site_a: Site
 ) -> None:
     client = Client()
-    headers = bearer(manager_a)
+    token = bearer(manager_a)["HTTP_AUTHORIZATION"]
     path = f"/api/v1/practitioners/{practitioner_a.pk}/hours"
-    got = client.get(f"{path}?site={site_a.pk}", **headers)
+
+    def put(body: dict[str, object], tag: str) -> Any:
+        headers = {"Authorization": token, "If-Match": tag}
+        return client.put(path, body, content_type="application/json", headers=headers)
+
+    got = client.get(f"{path}?site={site_a.pk}", headers={"Authorization": token})
     tag = got.headers["ETag"]
     monday = {"site": site_a.pk, "hours": [{"weekday": 0, "start": "08:00", "end": "12:00"}]}
     tuesday = {"site": site_a.pk, "hours": [{"weekday": 1, "start": "08:00", "end": "12:00"}]}
 
-    first = client.put(path, monday, content_type="application/json", HTTP_IF_MATCH=tag, **headers)
-    stale = client.put(path, tuesday, content_type="application/json", HTTP_IF_MATCH=tag, **headers)
+    first = put(monday, tag)
+    stale = put(tuesday, tag)
 
     assert first.status_code == 200
     assert first.headers["ETag"] != tag
@@ -240,12 +245,6 @@ def test_it_refuses_hours_put_on_a_stale_etag(
     assert stale.headers["ETag"] == first.headers["ETag"]
     assert "changed by someone else" in stale.json()["error"]
     assert [r.weekday for r in WorkingHours.objects.all()] == [0]
-    fresh = client.put(
-        path,
-        tuesday,
-        content_type="application/json",
-        HTTP_IF_MATCH=first.headers["ETag"],
-        **headers,
-    )
+    fresh = put(tuesday, first.headers["ETag"])
     assert fresh.status_code == 200
     assert [r.weekday for r in WorkingHours.objects.all()] == [1]
