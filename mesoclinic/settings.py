@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "mesoclinic.photos",
     "mesoclinic.plans",
     "mesoclinic.scheduling",
+    "mesoclinic.public",
     "mesoclinic.ops",
     # Last: the demo clinic stands on every other app.
     "mesoclinic.demo",
