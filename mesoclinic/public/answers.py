@@ -129,13 +129,13 @@ def answers_to_request(answers: Answers) -> PlanRequest:
 def _int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"{value!r} is not a whole number")
-    return value
+    return int(value)
 
 
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"{value!r} is not true or false")
-    return value
+    return bool(value)
 
 
 def _codes(value: Any) -> tuple[str, ...]:
