@@ -190,15 +190,16 @@ def update_patient(request: HttpRequest, patient_id: int, response: HttpResponse
     if not form.is_valid():
         raise Invalid(form.field_errors())
     try:
-        patient_update(
+        patient = patient_update(
             actor=user,
-            patient=patient,
+            patient_id=patient.pk,
             details=form.details(),
             expected_version=expected,
             only=set(body),
         )
     except (PatientArchived, StaleRecord) as refused:
-        response["ETag"] = etag(patient.version)
+        stored = refused.current if isinstance(refused, StaleRecord) else refused.patient
+        response["ETag"] = etag(stored.version)
         return Status(409, {"error": refused.message, "fields": {}})
     response["ETag"] = etag(patient.version)
     return _out(patient)
@@ -212,11 +213,7 @@ def update_patient(request: HttpRequest, patient_id: int, response: HttpResponse
 )
 def archive_patient(request: HttpRequest, patient_id: int) -> dict[str, Any]:
     """Archive the patient: read-only, out of lists and duplicate checks. Idempotent."""
-    user = staff(request)
-    patient = patient_get_for_user(
-        user, patient_id, capability=Capability.EDIT_PATIENT, audit_action=None
-    )
-    return _out(patient_archive(actor=user, patient=patient))
+    return _out(patient_archive(actor=staff(request), patient_id=patient_id))
 
 
 @router.post(
@@ -227,9 +224,7 @@ def archive_patient(request: HttpRequest, patient_id: int) -> dict[str, Any]:
 )
 def restore_patient(request: HttpRequest, patient_id: int) -> dict[str, Any]:
     """Restore an archived patient; managers only (403 otherwise). Idempotent."""
-    user = staff(request)
-    patient = patient_get_for_user(user, patient_id, audit_action=None)
-    return _out(patient_unarchive(actor=user, patient=patient))
+    return _out(patient_unarchive(actor=staff(request), patient_id=patient_id))
 
 
 # --- parsing -------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from mesoclinic.accounts.access import Capability, check_site, require, site_ids
+from mesoclinic.accounts.access import Capability, require, site_ids
 from mesoclinic.accounts.models import Site
 from mesoclinic.audit.models import Action
 from mesoclinic.audit.services import audit_denied, audit_record
@@ -30,7 +30,7 @@ from mesoclinic.core.time import today_in
 from mesoclinic.patients.errors import PatientArchived, PossibleDuplicate, StaleRecord
 from mesoclinic.patients.fields import shown
 from mesoclinic.patients.models import Patient, PatientNameToken, name_tokens
-from mesoclinic.patients.selectors import patient_possible_duplicates
+from mesoclinic.patients.selectors import patient_get_for_user, patient_possible_duplicates
 
 if TYPE_CHECKING:
     from mesoclinic.accounts.models import User
@@ -125,7 +125,7 @@ def patient_create(
 def patient_update(
     *,
     actor: User,
-    patient: Patient,
+    patient_id: int,
     details: PatientDetails,
     expected_version: int | None = None,
     only: Collection[str] | None = None,
@@ -141,9 +141,10 @@ def patient_update(
     Raises ``NotFound``/``Forbidden`` (audited) if the actor may not edit the patient,
     ``PatientArchived`` (audited) for an archived patient, ``Invalid`` for a broken rule.
     When nothing changed it saves nothing and records a VIEW (the caller shows the record).
-    ``patient`` is refreshed to the stored record in every case.
+    Returns the stored record; a refusal carries it (``StaleRecord.current``,
+    ``PatientArchived.patient``).
     """
-    _check_access(actor, patient, Capability.EDIT_PATIENT)
+    patient = _for_write(actor, patient_id, Capability.EDIT_PATIENT)
     _check_rules(details, today=today_in(patient.site.zone))
     names = [name for name in DETAIL_FIELDS if only is None or name in only]
     refusal: Conflict | None = None
@@ -160,7 +161,6 @@ def patient_update(
             refusal = StaleRecord(fresh, expected=expected_version)
         else:
             _write_changes(fresh, details, names)
-    _copy_into(patient, fresh)
     if refusal is not None:
         # Outside the transaction, so the refusal's audit row cannot be rolled back with it.
         reason = "archived" if isinstance(refusal, PatientArchived) else "stale_version"
@@ -172,7 +172,7 @@ def patient_update(
             action=Action.UPDATE,
         )
         raise refusal
-    return patient
+    return fresh
 
 
 def _write_changes(fresh: Patient, details: PatientDetails, names: list[str]) -> None:
@@ -201,20 +201,13 @@ def _write_changes(fresh: Patient, details: PatientDetails, names: list[str]) ->
     )
 
 
-def _copy_into(patient: Patient, fresh: Patient) -> None:
-    """Make the caller's ``patient`` the stored record (its fields, version and site)."""
-    for field in Patient._meta.concrete_fields:
-        setattr(patient, field.attname, getattr(fresh, field.attname))
-    patient.site = fresh.site
-
-
-def patient_archive(*, actor: User, patient: Patient) -> Patient:
+def patient_archive(*, actor: User, patient_id: int) -> Patient:
     """Archive the patient (Capability.EDIT_PATIENT): the record becomes read-only.
 
     Archived patients leave the default list and duplicate checks; nothing is deleted.
     Archiving an archived patient changes nothing and records a VIEW (the caller shows it).
     """
-    _check_access(actor, patient, Capability.EDIT_PATIENT)
+    patient = _for_write(actor, patient_id, Capability.EDIT_PATIENT)
     if patient.is_archived:
         _audit_unchanged(patient, "archive")
         return patient
@@ -231,14 +224,14 @@ def patient_archive(*, actor: User, patient: Patient) -> Patient:
     return patient
 
 
-def patient_unarchive(*, actor: User, patient: Patient) -> Patient:
+def patient_unarchive(*, actor: User, patient_id: int) -> Patient:
     """Restore an archived patient (managers: ``RESTORE_CAPABILITY``).
 
     Audited as UPDATE of ``archived_at`` with ``"restored": true`` (the audit's actions have no
     separate "restore"). Restoring a patient who is not archived changes nothing and records a
     VIEW (the caller shows the record).
     """
-    _check_access(actor, patient, RESTORE_CAPABILITY)
+    patient = _for_write(actor, patient_id, RESTORE_CAPABILITY)
     if not patient.is_archived:
         _audit_unchanged(patient, "restore")
         return patient
@@ -290,11 +283,11 @@ def _audit_unchanged(patient: Patient, asked: str) -> None:
     )
 
 
-def _check_access(actor: User, patient: Patient, capability: Capability) -> None:
-    # The same checks as patient_get_for_user; repeated so that a service is safe whatever
-    # its caller did. Cheap: the user's sites are cached on the user for the request.
-    check_site(actor, patient.site_id, what="patient", object_id=patient.pk, patient_id=patient.pk)
-    require(actor, capability, what="patient", patient_id=patient.pk)
+def _for_write(actor: User, patient_id: int, capability: Capability) -> Patient:
+    """The patient through the accessor (site and role checked, refusals audited), whatever
+    the caller read before: a service is safe on its own. The archived state is each write's
+    to judge (archive is idempotent, restore needs it, update refuses it)."""
+    return patient_get_for_user(actor, patient_id, capability=capability, audit_action=None)
 
 
 def _check_rules(details: PatientDetails, *, today: dt.date) -> None:

@@ -176,7 +176,7 @@ def patient_edit_view(request: HttpRequest, patient_id: int) -> HttpResponse:
             try:
                 patient_update(
                     actor=user,
-                    patient=patient,
+                    patient_id=patient.pk,
                     details=form.details(),
                     expected_version=posted_version(request),
                 )
@@ -236,7 +236,7 @@ def patient_archive_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         if patient.is_archived:
             messages.info(request, f"{patient} is already archived.")
         else:
-            patient_archive(actor=user, patient=patient)
+            patient_archive(actor=user, patient_id=patient.pk)
             messages.success(request, f"Archived {patient}. The record is now read-only.")
         return redirect("patients:detail", patient_id=patient.pk)
     patient = patient_get_for_user(user, patient_id, capability=Capability.EDIT_PATIENT)
@@ -254,7 +254,7 @@ def patient_unarchive_view(request: HttpRequest, patient_id: int) -> HttpRespons
     user = staff(request)
     patient = patient_get_for_user(user, patient_id, audit_action=None)
     was_archived = patient.is_archived
-    patient_unarchive(actor=user, patient=patient)
+    patient_unarchive(actor=user, patient_id=patient.pk)
     if was_archived:
         messages.success(request, f"Restored {patient}. The record can be changed again.")
     return redirect("patients:detail", patient_id=patient.pk)
