@@ -124,8 +124,8 @@ def require(
         raise Forbidden(f"Your role may not {capability.value.replace('_', ' ')}.")
 
 
-def require_within_reach(by: User, staff: User, *, what: str) -> None:
-    """Raise ``Forbidden`` (audited) unless every right ``staff`` holds is one ``by`` holds too.
+def require_within_reach(actor: User, staff: User, *, what: str) -> None:
+    """Raise ``Forbidden`` (audited) unless every right ``staff`` holds is one ``actor`` holds too.
 
     A manager may act on a member of staff (deactivate, reset a factor or password) only when
     that cannot take them past their own rights: not on a superuser or an admin-site user
@@ -133,14 +133,14 @@ def require_within_reach(by: User, staff: User, *, what: str) -> None:
     site the manager does not manage. Role capabilities are not compared: managers run the
     clinic's staff, practitioners included, without writing clinical notes themselves.
     """
-    if by.is_superuser:
+    if actor.is_superuser:
         return
     reason = None
     if staff.is_superuser:
         reason = "superuser"
-    elif staff.is_staff and not by.is_staff:
+    elif staff.is_staff and not actor.is_staff:
         reason = "admin_site_user"
-    elif not site_ids(staff) <= site_ids(by):
+    elif not site_ids(staff) <= site_ids(actor):
         reason = "works_at_other_sites"
     if reason is not None:
         audit_denied(reason=f"outranks:{reason}", object_type=what, object_id=staff.pk)

@@ -127,7 +127,7 @@ def _validation_errors(error: ValidationError) -> dict[str, list[str]]:
 @transaction.atomic
 def staff_register(
     *,
-    by: User,
+    actor: User,
     username: str,
     password: str,
     role: str,
@@ -140,16 +140,16 @@ def staff_register(
 ) -> User:
     """A manager adds a member of staff at some of the manager's own sites.
 
-    Raises ``Forbidden`` (audited) unless ``by`` may manage staff, and ``Invalid`` naming each
+    Raises ``Forbidden`` (audited) unless ``actor`` may manage staff, and ``Invalid`` naming each
     field to change: the prescriber rules, sites outside the manager's, a weak password, a
     username in use. Cost: a few queries (validation) and the inserts; one audit event.
     """
-    require(by, Capability.MANAGE_STAFF, what=STAFF)
+    require(actor, Capability.MANAGE_STAFF, what=STAFF)
     chosen = list(sites)
     errors = _staff_rule_errors(
         role=role, is_prescriber=is_prescriber, registration_number=registration_number
     )
-    own = site_ids(by)
+    own = site_ids(actor)
     if not chosen:
         errors["sites"] = ["Sites: choose at least one site where this person works."]
     elif outside := [site.name for site in chosen if site.pk not in own]:
@@ -228,17 +228,17 @@ class Deactivation:
     tokens_revoked: int
 
 
-def staff_deactivate(*, staff: User, by: User) -> Deactivation:
+def staff_deactivate(*, staff: User, actor: User) -> Deactivation:
     """End ``staff``'s access at once: inactive, API tokens revoked, sessions deleted.
 
-    Raises ``Forbidden`` (audited) unless ``by`` may manage staff and holds every right
-    ``staff`` holds (``access.require_within_reach``), and ``Invalid`` when ``by``
+    Raises ``Forbidden`` (audited) unless ``actor`` may manage staff and holds every right
+    ``staff`` holds (``access.require_within_reach``), and ``Invalid`` when ``actor``
     would lock themself out. Site scope is the caller's: fetch ``staff`` with
     ``selectors.staff_get_for_manager``. Repeating it is harmless.
     """
-    require(by, Capability.MANAGE_STAFF, what=STAFF)
-    require_within_reach(by, staff, what=STAFF)
-    if staff.pk == by.pk:
+    require(actor, Capability.MANAGE_STAFF, what=STAFF)
+    require_within_reach(actor, staff, what=STAFF)
+    if staff.pk == actor.pk:
         raise Invalid({"staff": ["You cannot deactivate your own account: ask another manager."]})
     with transaction.atomic():
         staff.is_active = False
@@ -257,16 +257,16 @@ def staff_deactivate(*, staff: User, by: User) -> Deactivation:
     return Deactivation(sessions_ended=sessions, tokens_revoked=tokens)
 
 
-def staff_mfa_reset(*, staff: User, by: User) -> int:
+def staff_mfa_reset(*, staff: User, actor: User) -> int:
     """Remove ``staff``'s second-factor devices and end their sessions; return devices removed.
 
     For a lost phone: the next sign-in with the password leads to setting up a new device,
     with new recovery codes (the old ones are removed here too).
-    Raises ``Forbidden`` (audited) unless ``by`` may manage staff and holds every right
+    Raises ``Forbidden`` (audited) unless ``actor`` may manage staff and holds every right
     ``staff`` holds (``access.require_within_reach``).
     """
-    require(by, Capability.MANAGE_STAFF, what=STAFF)
-    require_within_reach(by, staff, what=STAFF)
+    require(actor, Capability.MANAGE_STAFF, what=STAFF)
+    require_within_reach(actor, staff, what=STAFF)
     # The checks above run outside the transaction: a refusal's audit row must not roll back.
     with transaction.atomic():
         removed: int
@@ -296,18 +296,18 @@ def _temporary_password() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
-def staff_password_reset(*, staff: User, by: User) -> str:
+def staff_password_reset(*, staff: User, actor: User) -> str:
     """A manager gives ``staff`` a temporary password; return it, which only this call sees.
 
     The member must choose their own at the next sign-in (``must_change_password``); their
-    sessions end and their API tokens are revoked. Raises ``Forbidden`` (audited) unless ``by``
+    sessions end and their API tokens are revoked. Raises ``Forbidden`` (audited) unless ``actor``
     may manage staff and holds every right ``staff`` holds (``access.require_within_reach``),
-    and ``Invalid`` for ``by``'s own account or a deactivated one. Site scope is the caller's:
+    and ``Invalid`` for ``actor``'s own account or a deactivated one. Site scope is the caller's:
     fetch ``staff`` with ``selectors.staff_get_for_manager``.
     """
-    require(by, Capability.MANAGE_STAFF, what=STAFF)
-    require_within_reach(by, staff, what=STAFF)
-    if staff.pk == by.pk:
+    require(actor, Capability.MANAGE_STAFF, what=STAFF)
+    require_within_reach(actor, staff, what=STAFF)
+    if staff.pk == actor.pk:
         raise Invalid(
             {"staff": ["You cannot reset your own password here: change it on your password page."]}
         )

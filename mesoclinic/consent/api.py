@@ -69,7 +69,7 @@ def list_templates(request: HttpRequest) -> list[TemplateOut]:
 def publish_template(request: HttpRequest, payload: TemplateIn) -> Status[TemplateOut]:
     """Publish the next version of a treatment's consent form; it becomes the current one."""
     template = consent_template_publish(
-        by=staff(request), treatment=payload.treatment, title=payload.title, body=payload.body
+        actor=staff(request), treatment=payload.treatment, title=payload.title, body=payload.body
     )
     return Status(201, TemplateOut.of(template))
 
@@ -94,7 +94,7 @@ def sign(request: HttpRequest, payload: SignIn) -> Status[RecordOut] | Status[Er
     """
     try:
         record = consent_record_sign(
-            by=staff(request),
+            actor=staff(request),
             patient_id=payload.patient_id,
             template_id=payload.template_id,
             signed_name=payload.signed_name,
@@ -142,7 +142,7 @@ def record_photo_consent(
     """Record what the patient now allows; it replaces the current photo consent."""
     try:
         consent = photo_consent_record(
-            by=staff(request),
+            actor=staff(request),
             patient_id=payload.patient_id,
             clinical_record=payload.clinical_record,
             teaching=payload.teaching,
@@ -159,5 +159,5 @@ def record_photo_consent(
 )
 def withdraw_photo_consent(request: HttpRequest, photo_consent_id: int) -> PhotoConsentOut:
     """Withdraw the patient's current photo consent entirely (audited WITHDRAW)."""
-    consent = photo_consent_withdraw(by=staff(request), photo_consent_id=photo_consent_id)
+    consent = photo_consent_withdraw(actor=staff(request), photo_consent_id=photo_consent_id)
     return PhotoConsentOut.of(consent)

@@ -51,7 +51,9 @@ def _shown(value: object, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
-def consent_template_publish(*, by: User, treatment: str, title: str, body: str) -> ConsentTemplate:
+def consent_template_publish(
+    *, actor: User, treatment: str, title: str, body: str
+) -> ConsentTemplate:
     """Publish the next version of ``treatment``'s consent and make it the current one.
 
     Earlier versions stay unchanged (records that were signed against them keep pointing at
@@ -60,7 +62,7 @@ def consent_template_publish(*, by: User, treatment: str, title: str, body: str)
     practitioner cannot change it for everyone; practitioners take consent.
     Cost: one locking read of the treatment's versions, one UPDATE, one INSERT, one audit row.
     """
-    require(by, Capability.PUBLISH_CONSENT, what="consent_template")
+    require(actor, Capability.PUBLISH_CONSENT, what="consent_template")
     title = title.strip()
     # Browsers send a textarea's line breaks as CRLF; the text is stored with plain newlines,
     # so the same wording from the page and from the API is the same text.
@@ -81,10 +83,10 @@ def consent_template_publish(*, by: User, treatment: str, title: str, body: str)
     if errors:
         raise Invalid(errors)
     with transaction.atomic():
-        return _publish(by=by, treatment=treatment, title=title, body=body)
+        return _publish(actor=actor, treatment=treatment, title=title, body=body)
 
 
-def _publish(*, by: User, treatment: str, title: str, body: str) -> ConsentTemplate:
+def _publish(*, actor: User, treatment: str, title: str, body: str) -> ConsentTemplate:
     versions = list(
         ConsentTemplate.objects.select_for_update().filter(treatment=treatment).order_by("-version")
     )
@@ -106,7 +108,7 @@ def _publish(*, by: User, treatment: str, title: str, body: str) -> ConsentTempl
         title=title,
         body=body,
         version=(latest.version + 1) if latest is not None else 1,
-        created_by=by,
+        created_by=actor,
         is_current=True,
     )
     try:
@@ -144,7 +146,7 @@ def is_patients_name(signed_name: str, patient: Patient) -> bool:
 
 def consent_record_sign(
     *,
-    by: User,
+    actor: User,
     patient_id: int,
     template_id: int | None,
     signed_name: str,
@@ -168,7 +170,7 @@ def consent_record_sign(
     Records the time (UTC), the IP of the request and the member of staff; audits SIGN.
     """
     patient = patient_get_for_write(
-        by,
+        actor,
         patient_id,
         capability=Capability.TAKE_CONSENT,
         object_type="consent_record",
@@ -230,7 +232,7 @@ def consent_record_sign(
         confirmed=True,
         signed_at=timezone.now(),
         ip=current().ip,
-        taken_by=by,
+        taken_by=actor,
     )
     if png is not None:
         # FieldFile.save stores through the default storage under signature_path().
@@ -265,7 +267,7 @@ def consent_record_sign(
 
 
 def photo_consent_record(
-    *, by: User, patient_id: int, clinical_record: bool, teaching: bool, marketing: bool
+    *, actor: User, patient_id: int, clinical_record: bool, teaching: bool, marketing: bool
 ) -> PhotoConsent:
     """Record what the patient now allows their photos to be used for.
 
@@ -276,7 +278,7 @@ def photo_consent_record(
     uses withdrawn), otherwise as CREATE.
     """
     patient = patient_get_for_write(
-        by,
+        actor,
         patient_id,
         capability=Capability.TAKE_CONSENT,
         object_type="photo_consent",
@@ -284,7 +286,7 @@ def photo_consent_record(
     )
     with transaction.atomic():
         return _record_photo_consent(
-            by=by,
+            actor=actor,
             patient=patient,
             clinical_record=clinical_record,
             teaching=teaching,
@@ -293,7 +295,7 @@ def photo_consent_record(
 
 
 def _record_photo_consent(
-    *, by: User, patient: Patient, clinical_record: bool, teaching: bool, marketing: bool
+    *, actor: User, patient: Patient, clinical_record: bool, teaching: bool, marketing: bool
 ) -> PhotoConsent:
     previous = photo_consent_current(patient, lock=True)
     consent = PhotoConsent(
@@ -302,7 +304,7 @@ def _record_photo_consent(
         teaching=teaching,
         marketing=marketing,
         given_at=timezone.now(),
-        recorded_by=by,
+        recorded_by=actor,
     )
     try:
         consent.full_clean()
@@ -331,7 +333,7 @@ def _record_photo_consent(
 
 
 def photo_consent_withdraw(
-    *, by: User, photo_consent_id: int, patient_id: int | None = None
+    *, actor: User, photo_consent_id: int, patient_id: int | None = None
 ) -> PhotoConsent:
     """Withdraw the patient's current photo consent entirely, from now on.
 
@@ -357,17 +359,21 @@ def photo_consent_withdraw(
         )
         raise NotFound("No such photo consent.")
     patient = patient_get_for_user(
-        by,
+        actor,
         owner,
         capability=Capability.TAKE_CONSENT,
         audit_action=None,
         object_type="photo_consent",
     )
     with transaction.atomic():
-        return _withdraw_photo_consent(by=by, patient=patient, photo_consent_id=photo_consent_id)
+        return _withdraw_photo_consent(
+            actor=actor, patient=patient, photo_consent_id=photo_consent_id
+        )
 
 
-def _withdraw_photo_consent(*, by: User, patient: Patient, photo_consent_id: int) -> PhotoConsent:
+def _withdraw_photo_consent(
+    *, actor: User, patient: Patient, photo_consent_id: int
+) -> PhotoConsent:
     current_consent = photo_consent_current(patient, lock=True)
     if current_consent is None or current_consent.pk != photo_consent_id:
         raise Invalid(
@@ -384,7 +390,7 @@ def _withdraw_photo_consent(*, by: User, patient: Patient, photo_consent_id: int
         patient=patient, withdrawn_at__isnull=True
     ):
         row.withdrawn_at = max(now, row.given_at)
-        row.withdrawn_by = by
+        row.withdrawn_by = actor
         row.full_clean()
         row.save(update_fields=["withdrawn_at", "withdrawn_by"])
         stamped.append(row.pk)

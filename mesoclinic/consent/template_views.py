@@ -58,7 +58,7 @@ def template_publish(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 template = consent_template_publish(
-                    by=user,
+                    actor=user,
                     treatment=form.cleaned_data["treatment"],
                     title=form.cleaned_data["title"],
                     body=form.cleaned_data["body"],

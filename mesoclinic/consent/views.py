@@ -68,7 +68,7 @@ def sign(request: HttpRequest, patient_id: int, treatment: str) -> HttpResponse:
         if form.is_valid():
             try:
                 record = consent_record_sign(
-                    by=user,
+                    actor=user,
                     patient_id=patient_id,
                     template_id=form.cleaned_data["template_id"],
                     signed_name=form.cleaned_data["signed_name"],
@@ -158,7 +158,7 @@ def photo_consent(request: HttpRequest, patient_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 photo_consent_record(
-                    by=user,
+                    actor=user,
                     patient_id=patient_id,
                     clinical_record=form.cleaned_data["clinical_record"],
                     teaching=form.cleaned_data["teaching"],
@@ -200,7 +200,7 @@ def photo_consent(request: HttpRequest, patient_id: int) -> HttpResponse:
 def photo_withdraw(request: HttpRequest, patient_id: int, photo_consent_id: int) -> HttpResponse:
     try:
         photo_consent_withdraw(
-            by=staff(request), photo_consent_id=photo_consent_id, patient_id=patient_id
+            actor=staff(request), photo_consent_id=photo_consent_id, patient_id=patient_id
         )
     except Invalid as invalid:
         for problems in invalid.errors.values():

@@ -70,7 +70,7 @@ def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status
         concerns=[concern.model_dump() for concern in payload.concerns],
     )
     consultation = services.consultation_create(
-        by=staff(request), patient_id=payload.patient_id, held_at=held_at, history=history
+        actor=staff(request), patient_id=payload.patient_id, held_at=held_at, history=history
     )
     return Status(201, consultation)
 
@@ -118,7 +118,7 @@ def consultation_update(
     history = services.History(**sent)
     try:
         consultation = services.consultation_update(
-            by=user,
+            actor=user,
             consultation_id=consultation_id,
             held_at=held_at or timezone.now(),
             history=history,
@@ -142,7 +142,7 @@ def plan_generate(
 ) -> Status[StoredPlan]:
     """Runs the planning engine on the consultation and stores the plan (with no edits yet)."""
     plan = plan_services.plan_generate(
-        by=staff(request), consultation_id=consultation_id, start_date=payload.start_date
+        actor=staff(request), consultation_id=consultation_id, start_date=payload.start_date
     )
     return Status(201, plan)
 
@@ -177,7 +177,7 @@ def plan_edit(
     expected = if_match_version(request)
     try:
         edit = plan_services.plan_edit(
-            by=staff(request),
+            actor=staff(request),
             plan_id=plan_id,
             path=payload.path,
             value=payload.value,
@@ -202,6 +202,6 @@ def plan_sign(request: HttpRequest, plan_id: int, response: HttpResponse) -> Sta
     Records who, when and their registration number. 403: the caller is not a prescriber;
     422: the plan does not await a prescriber; 409: the patient is archived.
     """
-    plan = plan_services.plan_sign(by=staff(request), plan_id=plan_id)
+    plan = plan_services.plan_sign(actor=staff(request), plan_id=plan_id)
     response["ETag"] = etag(plan.version)
     return Status(201, plan_selectors.plan_with_edits(plan))

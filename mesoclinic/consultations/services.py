@@ -1,6 +1,6 @@
 """Writes for consultations. Each is atomic, validated, and audited.
 
-Each takes the acting member of staff (``by``) and the object's id, and fetches the object
+Each takes the acting member of staff (``actor``) and the object's id, and fetches the object
 through the write accessor, which checks site, role and that the patient is not archived; then
 checks the domain rules:
 codes known to the knowledge base, a completed consultation no longer changes. Refusals raise
@@ -87,16 +87,16 @@ def _check_held_at(held_at: dt.datetime) -> None:
 
 
 def consultation_create(
-    *, by: User, patient_id: int, held_at: dt.datetime, history: History
+    *, actor: User, patient_id: int, held_at: dt.datetime, history: History
 ) -> Consultation:
-    """A draft consultation of the patient by ``by`` (the practitioner), at the patient's site.
+    """A draft consultation of the patient by ``actor`` (the practitioner), at the patient's site.
 
     The patient is fetched through ``patient_get_for_write`` (``EDIT_CLINICAL``): another site's
     is ``NotFound``, a role without it ``Forbidden``, an archived patient ``PatientArchived``.
     Cost: the accessor's queries, 2 INSERTs and the checks.
     """
     patient = patient_get_for_write(
-        by,
+        actor,
         patient_id,
         capability=Capability.EDIT_CLINICAL,
         object_type="consultation",
@@ -106,7 +106,7 @@ def consultation_create(
     # The write in one transaction; the access check before it, so a refusal's audit row stays.
     with transaction.atomic():
         consultation = Consultation(
-            patient=patient, practitioner=by, site=patient.site, held_at=held_at
+            patient=patient, practitioner=actor, site=patient.site, held_at=held_at
         )
         _assign(consultation, history)
         _validate(consultation)
@@ -124,7 +124,7 @@ def consultation_create(
 
 def consultation_update(
     *,
-    by: User,
+    actor: User,
     consultation_id: int,
     patient_id: int | None = None,
     held_at: dt.datetime,
@@ -144,7 +144,7 @@ def consultation_update(
     it only the fields in ``only`` (all when None) are written onto the current row, so
     concurrent changes of different fields all stay. Returns the stored consultation.
     """
-    consultation = consultation_get_for_write(by, consultation_id, patient_id=patient_id)
+    consultation = consultation_get_for_write(actor, consultation_id, patient_id=patient_id)
     names = [name for name in UPDATABLE_FIELDS if only is None or name in only]
     stale: StaleConsultation | None = None
     # The write in one transaction; the access check before it, so a refusal's audit row stays.
@@ -160,7 +160,7 @@ def consultation_update(
         if expected_version is not None and fresh.version != expected_version:
             stale = StaleConsultation(fresh, expected=expected_version)
         else:
-            _write_changes(by, fresh, held_at, history, names)
+            _write_changes(actor, fresh, held_at, history, names)
     if stale is not None:
         # Outside the transaction, so the refusal's audit row cannot be rolled back with it.
         audit_denied(
@@ -175,7 +175,7 @@ def consultation_update(
 
 
 def _write_changes(
-    by: User, fresh: Consultation, held_at: dt.datetime, history: History, names: list[str]
+    actor: User, fresh: Consultation, held_at: dt.datetime, history: History, names: list[str]
 ) -> None:
     """Apply ``names`` of the new values to the locked row ``fresh``; bump its version."""
     if "held_at" in names:
@@ -203,12 +203,12 @@ def _write_changes(
         object_id=fresh.pk,
         patient_id=fresh.patient_id,
         site_id=fresh.site_id,
-        detail={"fields": changed, "by": by.pk},
+        detail={"fields": changed, "by": actor.pk},
     )
 
 
 def consultation_complete(
-    *, by: User, consultation_id: int, patient_id: int | None = None
+    *, actor: User, consultation_id: int, patient_id: int | None = None
 ) -> Consultation:
     """Mark a draft completed: from then on it, and its plans, no longer change.
 
@@ -217,7 +217,7 @@ def consultation_complete(
 
     Fetched through ``consultation_get_for_write``, as ``consultation_update``.
     """
-    consultation = consultation_get_for_write(by, consultation_id, patient_id=patient_id)
+    consultation = consultation_get_for_write(actor, consultation_id, patient_id=patient_id)
     # The write in one transaction; the access check before it, so a refusal's audit row stays.
     with transaction.atomic():
         consultation_require_draft(consultation)
@@ -232,7 +232,7 @@ def consultation_complete(
             object_id=consultation.pk,
             patient_id=consultation.patient_id,
             site_id=consultation.site_id,
-            detail={"status": Status.COMPLETED, "by": by.pk},
+            detail={"status": Status.COMPLETED, "by": actor.pk},
         )
         return consultation
 

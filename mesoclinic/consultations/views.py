@@ -64,7 +64,7 @@ def consultation_create(request: HttpRequest, patient_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 consultation = services.consultation_create(
-                    by=user,
+                    actor=user,
                     patient_id=patient.pk,
                     held_at=form.cleaned_data["held_at"],
                     history=form.history(),
@@ -118,7 +118,7 @@ def consultation_edit(request: HttpRequest, patient_id: int, consultation_id: in
         if form.is_valid():
             try:
                 services.consultation_update(
-                    by=staff(request),
+                    actor=staff(request),
                     consultation_id=consultation.pk,
                     patient_id=patient_id,
                     held_at=form.cleaned_data["held_at"],
@@ -193,7 +193,7 @@ def consultation_complete(
     )
     try:
         services.consultation_complete(
-            by=staff(request), consultation_id=consultation.pk, patient_id=patient_id
+            actor=staff(request), consultation_id=consultation.pk, patient_id=patient_id
         )
     except Invalid as error:
         for problems in error.errors.values():

@@ -148,7 +148,7 @@ def _seed(password: str) -> list[DemoStaff]:
     manager = team["marylebone"][0]
     with acting_as(manager):  # managers publish consent wording
         for treatment, (title, body) in CONSENT_TEXT.items():
-            consent_template_publish(by=manager, treatment=treatment, title=title, body=body)
+            consent_template_publish(actor=manager, treatment=treatment, title=title, body=body)
 
     today = timezone.localdate()
     consulted = 0
@@ -224,11 +224,11 @@ def _clinical_record(
     )
     held_at = timezone.now() - dt.timedelta(days=rng.randint(3, 120), hours=rng.randint(0, 6))
     consultation: Consultation = consultation_create(
-        patient_id=patient.pk, by=practitioner, held_at=held_at, history=history
+        patient_id=patient.pk, actor=practitioner, held_at=held_at, history=history
     )
     plan: StoredPlan = plan_generate(
         consultation_id=consultation.pk,
-        by=practitioner,
+        actor=practitioner,
         start_date=held_at.date() + dt.timedelta(days=7),
     )
     if index % 4 == 0 and plan.current.get("areas"):
@@ -237,14 +237,14 @@ def _clinical_record(
             path="areas[0].points",
             value=40,
             reason="Treated area measured at the consultation: 40 points at 1 cm.",
-            by=practitioner,
+            actor=practitioner,
         )
     if index % 3 != 2:
         if plan.awaits_prescriber:
             # The site's doctor reviews and signs what a nurse drafted (or their own plan).
             with acting_as(prescriber):
-                plan_sign(by=prescriber, plan_id=plan.pk)
-        consultation_complete(consultation_id=consultation.pk, by=practitioner)
+                plan_sign(actor=prescriber, plan_id=plan.pk)
+        consultation_complete(consultation_id=consultation.pk, actor=practitioner)
         _consents(patient, practitioner, scenario)
         if index % 6 == 0:
             _photos(patient, practitioner, held_at.date(), today)
@@ -258,7 +258,7 @@ def _consents(patient: Patient, practitioner: User, scenario: dict[str, Any]) ->
     }.get(concern, Treatment.MESOTHERAPY_FACE)
     template = ConsentTemplate.objects.get(treatment=treatment, is_current=True)
     consent_record_sign(
-        by=practitioner,
+        actor=practitioner,
         patient_id=patient.pk,
         template_id=template.pk,
         signed_name=f"{patient.given_name} {patient.family_name}",
@@ -267,7 +267,7 @@ def _consents(patient: Patient, practitioner: User, scenario: dict[str, Any]) ->
         confirmed=True,
     )
     photo_consent_record(
-        by=practitioner,
+        actor=practitioner,
         patient_id=patient.pk,
         clinical_record=True,
         teaching=False,
@@ -278,7 +278,7 @@ def _consents(patient: Patient, practitioner: User, scenario: dict[str, Any]) ->
 def _photos(patient: Patient, practitioner: User, first: dt.date, today: dt.date) -> None:
     for taken_on, shade in ((first, 150), (min(today, first + dt.timedelta(days=56)), 205)):
         photo_upload(
-            by=practitioner,
+            actor=practitioner,
             patient_id=patient.pk,
             angle="front",
             taken_on=taken_on,

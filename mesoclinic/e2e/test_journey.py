@@ -57,7 +57,7 @@ def practitioner(settings: Settings, tmp_path: Path) -> User:
     )
     with acting_as(manager):  # managers publish the consent wording
         consent_template_publish(
-            by=manager,
+            actor=manager,
             treatment="mesotherapy_face",
             title="Mesotherapy of the face",
             body="Redness, swelling and bruising are common for a few days.",

@@ -69,7 +69,7 @@ def upload(
         ) from None
     try:
         photo = photo_upload(
-            by=staff(request),
+            actor=staff(request),
             patient_id=patient_id,
             angle=angle,
             taken_on=day,

@@ -33,7 +33,7 @@ NO_CONSENT = (
 
 def photo_upload(
     *,
-    by: User,
+    actor: User,
     patient_id: int,
     angle: str,
     taken_on: dt.date | None,
@@ -51,7 +51,7 @@ def photo_upload(
     while a large image is processed, and the consent is checked again, locked, inside it.
     """
     patient = patient_get_for_write(
-        by,
+        actor,
         patient_id,
         capability=Capability.UPLOAD_PHOTOS,
         object_type="photo",
@@ -83,7 +83,7 @@ def photo_upload(
         content_type="image/jpeg",
         size_bytes=len(clean.jpeg),
         sha256=clean.sha256,
-        uploaded_by=by,
+        uploaded_by=actor,
         uploaded_at=timezone.now(),
     )
     try:

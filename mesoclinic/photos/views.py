@@ -52,7 +52,7 @@ def upload(request: HttpRequest, patient_id: int) -> HttpResponse:
             uploaded = form.cleaned_data["file"]
             try:
                 photo = photo_upload(
-                    by=user,
+                    actor=user,
                     patient_id=patient_id,
                     angle=form.cleaned_data["angle"],
                     taken_on=form.cleaned_data["taken_on"],

@@ -1,6 +1,6 @@
 """Writes for stored plans: generate, edit one value with a reason, sign as a prescriber.
 
-Each is atomic, validated and audited, takes the acting member of staff (``by``) and the
+Each is atomic, validated and audited, takes the acting member of staff (``actor``) and the
 object's id, and fetches the object through the write accessor (site, role, patient not
 archived); then checks the domain rules: a completed consultation's plans no longer change,
 an edit has a reason. Refusals raise ``core.errors.Invalid`` with messages that name the field
@@ -39,7 +39,7 @@ MAX_START_AHEAD = dt.timedelta(days=366)
 
 def plan_generate(
     *,
-    by: User,
+    actor: User,
     consultation_id: int,
     patient_id: int | None = None,
     start_date: dt.date | None = None,
@@ -53,7 +53,7 @@ def plan_generate(
     row, and the accessor's queries.
     """
     consultation = consultation_get_for_write(
-        by, consultation_id, patient_id=patient_id, action=Action.CREATE
+        actor, consultation_id, patient_id=patient_id, action=Action.CREATE
     )
     # The write in one transaction; the access check before it, so a refusal's audit row stays.
     with transaction.atomic():
@@ -85,7 +85,7 @@ def plan_generate(
             raise Invalid(planning_adapter.field_errors(error.problems, consultation)) from None
         plan = StoredPlan(
             consultation=consultation,
-            created_by=by,
+            created_by=actor,
             knowledge_version=output["knowledge_version"],
             request=request,
             engine_output=output,
@@ -112,7 +112,7 @@ def plan_generate(
 
 def plan_edit(
     *,
-    by: User,
+    actor: User,
     plan_id: int,
     consultation_id: int | None = None,
     patient_id: int | None = None,
@@ -135,7 +135,9 @@ def plan_edit(
     nothing; the version is checked in the UPDATE. Without it the edit applies to the plan as
     it is, one path at a time, as before.
     """
-    plan = plan_get_for_write(by, plan_id, consultation_id=consultation_id, patient_id=patient_id)
+    plan = plan_get_for_write(
+        actor, plan_id, consultation_id=consultation_id, patient_id=patient_id
+    )
     # The write in one transaction; the access check before it, so a refusal's audit row stays.
     with transaction.atomic():
         locked = (
@@ -147,7 +149,7 @@ def plan_edit(
         if expected_version is not None and locked.version != expected_version:
             stale = StalePlan(locked, expected=expected_version)
         else:
-            return _apply_edit(by, locked, path, value, reason)
+            return _apply_edit(actor, locked, path, value, reason)
     # Outside the transaction, so the refusal's audit row cannot be rolled back with it.
     audit_denied(
         reason="stale_version",
@@ -159,7 +161,7 @@ def plan_edit(
     raise stale
 
 
-def _apply_edit(by: User, locked: StoredPlan, path: str, value: object, reason: str) -> PlanEdit:
+def _apply_edit(actor: User, locked: StoredPlan, path: str, value: object, reason: str) -> PlanEdit:
     """The edit on the locked plan row: checked, stored, the version bumped, audited."""
     errors: dict[str, list[str]] = {}
     reason_text = reason.strip() if isinstance(reason, str) else ""
@@ -195,7 +197,7 @@ def _apply_edit(by: User, locked: StoredPlan, path: str, value: object, reason: 
         old_value=old_value,
         new_value=new_value,
         reason=reason_text,
-        edited_by=by,
+        edited_by=actor,
     )
     edit.full_clean()
     edit.save()
@@ -217,7 +219,7 @@ def _apply_edit(by: User, locked: StoredPlan, path: str, value: object, reason: 
 
 def plan_sign(
     *,
-    by: User,
+    actor: User,
     plan_id: int,
     consultation_id: int | None = None,
     patient_id: int | None = None,
@@ -230,9 +232,9 @@ def plan_sign(
     the plan itself, so it is allowed after the consultation is completed. Audited as SIGN.
     """
     plan = plan_get_for_write(
-        by, plan_id, consultation_id=consultation_id, patient_id=patient_id, action=Action.SIGN
+        actor, plan_id, consultation_id=consultation_id, patient_id=patient_id, action=Action.SIGN
     )
-    if not (by.is_prescriber and by.registration_number.strip()):
+    if not (actor.is_prescriber and actor.registration_number.strip()):
         audit_denied(
             reason="not_prescriber",
             object_type="plan",
@@ -241,7 +243,7 @@ def plan_sign(
             action=Action.SIGN,
         )
         raise Forbidden(
-            f"{by} is not a prescriber: only a prescriber with a registration number can sign "
+            f"{actor} is not a prescriber: only a prescriber with a registration number can sign "
             "a plan with prescription-only medicines."
         )
     with transaction.atomic():
@@ -256,9 +258,9 @@ def plan_sign(
                 }
             )
         locked.status = PlanStatus.SIGNED
-        locked.signed_by = by
+        locked.signed_by = actor
         locked.signed_at = timezone.now()
-        locked.signer_registration = by.registration_number.strip()
+        locked.signer_registration = actor.registration_number.strip()
         locked.full_clean()
         locked.version += 1
         locked.save(

@@ -47,7 +47,7 @@ def plan_generate(request: HttpRequest, patient_id: int, consultation_id: int) -
     if form.is_valid():
         try:
             plan = services.plan_generate(
-                by=staff(request),
+                actor=staff(request),
                 consultation_id=consultation.pk,
                 patient_id=patient_id,
                 start_date=form.cleaned_data["start_date"],
@@ -100,7 +100,7 @@ def plan_edit(
         if form.is_valid():
             try:
                 services.plan_edit(
-                    by=staff(request),
+                    actor=staff(request),
                     plan_id=plan.pk,
                     consultation_id=consultation_id,
                     patient_id=patient_id,
@@ -170,7 +170,7 @@ def plan_sign(
         return redirect(_plan_url("plans:detail", plan))
     try:
         plan = services.plan_sign(
-            by=staff(request),
+            actor=staff(request),
             plan_id=plan_id,
             consultation_id=consultation_id,
             patient_id=patient_id,

@@ -100,7 +100,7 @@ def test_it_answers_401_to_a_revoked_token(
 def test_it_answers_401_to_a_deactivated_members_token(
     client: Client, manager_a: User, practitioner_a: User, token: str
 ) -> None:
-    staff_deactivate(staff=practitioner_a, by=manager_a)
+    staff_deactivate(staff=practitioner_a, actor=manager_a)
 
     assert client.get(WHOAMI, headers=_bearer(token)).status_code == 401
     assert ApiToken.objects.get(user=practitioner_a).revoked_at is not None

@@ -203,7 +203,7 @@ def test_a_managers_reset_of_the_app_removes_the_codes(
         recovery_codes_generate(user=practitioner_a)
 
     with acting_as(manager_a):
-        staff_mfa_reset(staff=practitioner_a, by=manager_a)
+        staff_mfa_reset(staff=practitioner_a, actor=manager_a)
 
     assert not StaticDevice.objects.filter(user=practitioner_a).exists()
     assert not StaticToken.objects.filter(device__user=practitioner_a).exists()

@@ -87,7 +87,7 @@ def test_it_ends_a_deactivated_members_sessions_at_once(
         traveller.shift(dt.timedelta(minutes=1))  # a fresh TOTP step for the second sign-in
         _signed_in(phone, practitioner_a)
 
-        staff_deactivate(staff=practitioner_a, by=manager_a)
+        staff_deactivate(staff=practitioner_a, actor=manager_a)
 
         for browser in (client, phone):
             response = browser.get(PAGE)

@@ -45,7 +45,7 @@ def staff_create_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             staff = staff_register(
-                by=manager,
+                actor=manager,
                 username=data["username"],
                 password=data["password"],
                 role=data["role"],
@@ -70,7 +70,7 @@ def staff_deactivate_view(request: HttpRequest, staff_id: int) -> HttpResponse:
     manager = acting_staff(request)
     staff = staff_get_for_manager(manager, staff_id)
     try:
-        staff_deactivate(staff=staff, by=manager)
+        staff_deactivate(staff=staff, actor=manager)
     except Invalid as error:
         for problems in error.errors.values():
             for problem in problems:
@@ -89,7 +89,7 @@ def staff_deactivate_view(request: HttpRequest, staff_id: int) -> HttpResponse:
 def staff_mfa_reset_view(request: HttpRequest, staff_id: int) -> HttpResponse:
     manager = acting_staff(request)
     staff = staff_get_for_manager(manager, staff_id)
-    staff_mfa_reset(staff=staff, by=manager)
+    staff_mfa_reset(staff=staff, actor=manager)
     messages.success(
         request,
         f"{staff.get_full_name() or staff.username}'s authenticator app is removed; they set up "
@@ -109,7 +109,7 @@ def staff_password_reset_view(request: HttpRequest, staff_id: int) -> HttpRespon
     context: dict[str, object] = {"member": staff}
     if request.method == "POST":
         try:
-            context["temporary_password"] = staff_password_reset(staff=staff, by=manager)
+            context["temporary_password"] = staff_password_reset(staff=staff, actor=manager)
         except Invalid as error:
             for problems in error.errors.values():
                 for problem in problems:

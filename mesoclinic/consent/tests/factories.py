@@ -71,9 +71,9 @@ def publish(
 ) -> ConsentTemplate:
     """Publish a version as ``member``'s clinic does: by ``member`` if they may publish,
     else by a manager of ``member``'s first site (made on first use)."""
-    by = member if can(member, Capability.PUBLISH_CONSENT) else clinic_manager(member)
-    with acting_as(by):
-        return consent_template_publish(by=by, treatment=treatment, title=title, body=body)
+    actor = member if can(member, Capability.PUBLISH_CONSENT) else clinic_manager(member)
+    with acting_as(actor):
+        return consent_template_publish(actor=actor, treatment=treatment, title=title, body=body)
 
 
 def clinic_manager(member: User) -> User:
@@ -89,16 +89,16 @@ def clinic_manager(member: User) -> User:
 
 
 def sign(
-    by: User,
+    actor: User,
     patient: Patient,
     template: ConsentTemplate,
     *,
     drawn: bool = True,
     name: str = "Alice Anderson",
 ) -> ConsentRecord:
-    with acting_as(by, ip="192.0.2.10"):
+    with acting_as(actor, ip="192.0.2.10"):
         return consent_record_sign(
-            by=by,
+            actor=actor,
             patient_id=patient.pk,
             template_id=template.pk,
             signed_name=name,
@@ -111,16 +111,16 @@ def sign(
 
 
 def give_photo_consent(
-    by: User,
+    actor: User,
     patient: Patient,
     *,
     clinical_record: bool = True,
     teaching: bool = False,
     marketing: bool = False,
 ) -> PhotoConsent:
-    with acting_as(by):
+    with acting_as(actor):
         return photo_consent_record(
-            by=by,
+            actor=actor,
             patient_id=patient.pk,
             clinical_record=clinical_record,
             teaching=teaching,

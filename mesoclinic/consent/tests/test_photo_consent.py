@@ -105,7 +105,7 @@ def test_it_refuses_to_withdraw_a_replaced_or_withdrawn_consent(
     )
     assert photo_consent_current(patient_a) is not None
     with pytest.raises(Invalid), acting_as(practitioner_a):
-        photo_consent_withdraw(by=practitioner_a, photo_consent_id=older.pk)
+        photo_consent_withdraw(actor=practitioner_a, photo_consent_id=older.pk)
 
 
 def test_it_does_not_find_a_consent_under_another_patient(
@@ -120,7 +120,7 @@ def test_it_does_not_find_a_consent_under_another_patient(
         client.post(f"/patients/{other.pk}/consent/photo/{consent.pk}/withdraw/").status_code == 404
     )
     with pytest.raises(NotFound):
-        photo_consent_withdraw(by=practitioner_a, photo_consent_id=999_999)
+        photo_consent_withdraw(actor=practitioner_a, photo_consent_id=999_999)
     assert photo_consent_current(patient_a) == consent
 
 

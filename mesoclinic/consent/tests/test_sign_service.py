@@ -33,7 +33,7 @@ def attempt(user: User, patient: Patient, **fields: object) -> ConsentRecord:
     }
     values.update(fields)
     with acting_as(user, ip="198.51.100.7"):
-        return consent_record_sign(by=user, patient_id=patient.pk, **values)  # type: ignore[arg-type]
+        return consent_record_sign(actor=user, patient_id=patient.pk, **values)  # type: ignore[arg-type]
 
 
 def stored_files(root: Path) -> list[Path]:

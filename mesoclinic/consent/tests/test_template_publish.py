@@ -40,7 +40,7 @@ def test_it_versions_each_treatment_on_its_own(manager_a: User) -> None:
 
 def test_it_refuses_blank_or_unknown_fields_naming_each(manager_a: User) -> None:
     with pytest.raises(Invalid) as refused, acting_as(manager_a):
-        consent_template_publish(by=manager_a, treatment="botox", title="  ", body="\n \n")
+        consent_template_publish(actor=manager_a, treatment="botox", title="  ", body="\n \n")
     assert set(refused.value.errors) == {"treatment", "title", "body"}
     assert "'botox'" in refused.value.errors["treatment"][0]
     assert refused.value.errors["title"][0].startswith("Title is blank")
@@ -71,7 +71,7 @@ def test_only_managers_publish_and_refusals_are_audited(
     # A practitioner takes consent but cannot change the wording for the whole clinic.
     user = request.getfixturevalue(persona)
     with pytest.raises(Forbidden), acting_as(user):
-        consent_template_publish(by=user, treatment="mesotherapy_face", title="T", body="B")
+        consent_template_publish(actor=user, treatment="mesotherapy_face", title="T", body="B")
     assert not ConsentTemplate.objects.exists()
     denied = AuditEvent.objects.get(outcome=Outcome.DENIED)
     assert (denied.object_type, denied.detail) == (

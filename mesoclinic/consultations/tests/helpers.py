@@ -44,15 +44,15 @@ def make_consultation(
     with acting_as(practitioner):
         return services.consultation_create(
             patient_id=patient.pk,
-            by=practitioner,
+            actor=practitioner,
             held_at=held_at,
             history=history(**overrides),
         )
 
 
-def make_plan(consultation: Consultation, by: User, **kwargs: Any) -> StoredPlan:
-    with acting_as(by):
-        return plan_services.plan_generate(consultation_id=consultation.pk, by=by, **kwargs)
+def make_plan(consultation: Consultation, actor: User, **kwargs: Any) -> StoredPlan:
+    with acting_as(actor):
+        return plan_services.plan_generate(consultation_id=consultation.pk, actor=actor, **kwargs)
 
 
 def sign_if_needed(plan: StoredPlan, prescriber: User) -> StoredPlan:
@@ -60,7 +60,7 @@ def sign_if_needed(plan: StoredPlan, prescriber: User) -> StoredPlan:
     if not plan.awaits_prescriber:
         return plan
     with acting_as(prescriber):
-        return plan_services.plan_sign(by=prescriber, plan_id=plan.pk)
+        return plan_services.plan_sign(actor=prescriber, plan_id=plan.pk)
 
 
 def url(

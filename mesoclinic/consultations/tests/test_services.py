@@ -115,7 +115,7 @@ def test_it_updates_a_draft_and_audits_the_changed_field_names_only(
     with acting_as(practitioner_a):
         services.consultation_update(
             consultation_id=consultation.pk,
-            by=practitioner_a,
+            actor=practitioner_a,
             held_at=HELD_AT,
             history=history(
                 notes="secret detail", concerns=[{"concern": "laxity", "zones": ["neck"]}]
@@ -134,19 +134,22 @@ def test_it_completes_a_draft_once_and_then_refuses_changes(
 ) -> None:
     consultation = make_consultation(patient_a, practitioner_a)
     with acting_as(practitioner_a):
-        services.consultation_complete(consultation_id=consultation.pk, by=practitioner_a)
+        services.consultation_complete(consultation_id=consultation.pk, actor=practitioner_a)
     consultation.refresh_from_db()
     assert consultation.status == Status.COMPLETED
     assert consultation.completed_at == dt.datetime(2027, 1, 10, 12, tzinfo=dt.UTC)
     with pytest.raises(Invalid) as caught:
         services.consultation_update(
-            consultation_id=consultation.pk, by=practitioner_a, held_at=HELD_AT, history=history()
+            consultation_id=consultation.pk,
+            actor=practitioner_a,
+            held_at=HELD_AT,
+            history=history(),
         )
     assert "completed" in caught.value.errors["status"][0]
     with pytest.raises(Invalid):
-        services.consultation_complete(consultation_id=consultation.pk, by=practitioner_a)
+        services.consultation_complete(consultation_id=consultation.pk, actor=practitioner_a)
     with pytest.raises(Invalid):
-        plan_services.plan_generate(consultation_id=consultation.pk, by=practitioner_a)
+        plan_services.plan_generate(consultation_id=consultation.pk, actor=practitioner_a)
 
 
 def test_the_database_refuses_a_completed_row_without_its_time(

@@ -27,21 +27,21 @@ def plan(patient_a: Patient, practitioner_a: User) -> StoredPlan:
     plan = make_plan(consultation, practitioner_a)
     with acting_as(practitioner_a):
         services.plan_edit(
-            plan_id=plan.pk, path="areas[0].points", value=12, reason=XSS_TEXT, by=practitioner_a
+            plan_id=plan.pk, path="areas[0].points", value=12, reason=XSS_TEXT, actor=practitioner_a
         )
         services.plan_edit(
             plan_id=plan.pk,
             path="areas[0].substances[0].concentration",
             value=XSS_CORPUS[1],
             reason="typed by hand",
-            by=practitioner_a,
+            actor=practitioner_a,
         )
         services.plan_edit(
             plan_id=plan.pk,
             path="courses[0].note",
             value=XSS_TEXT,
             reason=XSS_CORPUS[3],
-            by=practitioner_a,
+            actor=practitioner_a,
         )
     return plan
 

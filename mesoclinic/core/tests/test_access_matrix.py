@@ -328,16 +328,16 @@ def world(
     with acting_as(practitioner_a):
         consultation = consultation_create(
             patient_id=patient_a.pk,
-            by=practitioner_a,
+            actor=practitioner_a,
             held_at=timezone.now(),
             history=History(concerns=[{"concern": "skin_quality", "zones": ["cheeks"]}]),
         )
-        plan = plan_generate(consultation_id=consultation.pk, by=practitioner_a)
+        plan = plan_generate(consultation_id=consultation.pk, actor=practitioner_a)
         template: ConsentTemplate = consent_template_publish(
-            by=manager_a, treatment="mesotherapy_face", title="Face", body="Risks..."
+            actor=manager_a, treatment="mesotherapy_face", title="Face", body="Risks..."
         )
         record = consent_record_sign(
-            by=practitioner_a,
+            actor=practitioner_a,
             patient_id=patient_a.pk,
             template_id=template.pk,
             signed_name="Alice Anderson",
@@ -346,14 +346,14 @@ def world(
             confirmed=True,
         )
         photo_consent = photo_consent_record(
-            by=practitioner_a,
+            actor=practitioner_a,
             patient_id=patient_a.pk,
             clinical_record=True,
             teaching=False,
             marketing=False,
         )
         photo = photo_upload(
-            by=practitioner_a,
+            actor=practitioner_a,
             patient_id=patient_a.pk,
             angle="front",
             taken_on=dt.date(2026, 11, 1),

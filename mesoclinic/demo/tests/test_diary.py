@@ -113,13 +113,13 @@ def test_it_never_overlaps_and_books_only_inside_working_hours(seeded: list[Site
         rows = list(Appointment.objects.filter(site=site).select_related("practitioner"))
         assert len(rows) > 40
         holding = [a for a in rows if a.status in HOLDING and not a.overbook_reason]
-        by: dict[tuple[str, int | None], list[tuple[dt.datetime, dt.datetime, int]]]
-        by = defaultdict(list)
+        actor: dict[tuple[str, int | None], list[tuple[dt.datetime, dt.datetime, int]]]
+        actor = defaultdict(list)
         for a in holding:
-            by["practitioner", a.practitioner_id].append((a.held_from, a.held_until, a.pk))
-            by["room", a.room_id].append((a.held_from, a.held_until, a.pk))
-            by["patient", a.patient_id].append((a.start, a.end, a.pk))
-        for key, spans in by.items():
+            actor["practitioner", a.practitioner_id].append((a.held_from, a.held_until, a.pk))
+            actor["room", a.room_id].append((a.held_from, a.held_until, a.pk))
+            actor["patient", a.patient_id].append((a.start, a.end, a.pk))
+        for key, spans in actor.items():
             assert _overlapping(spans) == [], f"{site.code}: {key} double booked"
 
         hours = {

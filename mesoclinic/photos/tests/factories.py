@@ -14,7 +14,7 @@ from mesoclinic.photos.tests.images import jpeg
 
 
 def upload(
-    by: User,
+    actor: User,
     patient: Patient,
     *,
     angle: str = "front",
@@ -22,9 +22,9 @@ def upload(
     data: bytes | None = None,
     filename: str = "front.jpg",
 ) -> Photo:
-    with acting_as(by):
+    with acting_as(actor):
         return photo_upload(
-            by=by,
+            actor=actor,
             patient_id=patient.pk,
             angle=angle,
             taken_on=taken_on,

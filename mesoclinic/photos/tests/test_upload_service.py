@@ -81,7 +81,7 @@ def test_it_refuses_after_consent_is_withdrawn(
 ) -> None:
     upload(practitioner_a, patient_a)
     with acting_as(practitioner_a):
-        photo_consent_withdraw(by=practitioner_a, photo_consent_id=photo_consent.pk)
+        photo_consent_withdraw(actor=practitioner_a, photo_consent_id=photo_consent.pk)
     with pytest.raises(Invalid):
         upload(practitioner_a, patient_a)
     assert Photo.objects.count() == 1  # photos taken before stay in the record

@@ -25,10 +25,12 @@ def plan(patient_a: Patient, practitioner_a: User) -> StoredPlan:
 
 
 def _edit(
-    plan: StoredPlan, by: User, path: str, value: object, reason: str = "Measured on ultrasound"
+    plan: StoredPlan, actor: User, path: str, value: object, reason: str = "Measured on ultrasound"
 ) -> PlanEdit:
-    with acting_as(by):
-        return services.plan_edit(plan_id=plan.pk, path=path, value=value, reason=reason, by=by)
+    with acting_as(actor):
+        return services.plan_edit(
+            plan_id=plan.pk, path=path, value=value, reason=reason, actor=actor
+        )
 
 
 def test_it_applies_the_edit_to_current_only_and_records_old_and_new(
@@ -226,9 +228,9 @@ def test_it_refuses_edits_once_the_consultation_is_completed(
 ) -> None:
     with acting_as(practitioner_a):
         if plan.awaits_prescriber:
-            services.plan_sign(by=practitioner_a, plan_id=plan.pk)
+            services.plan_sign(actor=practitioner_a, plan_id=plan.pk)
         consultation_services.consultation_complete(
-            consultation_id=plan.consultation.pk, by=practitioner_a
+            consultation_id=plan.consultation.pk, actor=practitioner_a
         )
     with pytest.raises(Invalid) as caught:
         _edit(plan, practitioner_a, "areas[0].points", 20)

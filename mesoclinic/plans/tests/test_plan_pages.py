@@ -158,7 +158,7 @@ def test_the_print_view_has_the_header_the_plan_the_edits_and_the_sources_in_ord
             path="courses[0].sessions",
             value=4,
             reason="Patient travels",
-            by=practitioner_a,
+            actor=practitioner_a,
         )
     html = client_for(manager_a).get(url("plan_print", plan=plan)).content.decode()
     for text in (

@@ -46,14 +46,16 @@ def drafted(patient_a: Patient, nurse_a: User) -> StoredPlan:
     return make_plan(make_consultation(patient_a, nurse_a, concerns=POM), nurse_a)
 
 
-def _sign(plan: StoredPlan, by: User) -> StoredPlan:
-    with acting_as(by):
-        return services.plan_sign(by=by, plan_id=plan.pk)
+def _sign(plan: StoredPlan, actor: User) -> StoredPlan:
+    with acting_as(actor):
+        return services.plan_sign(actor=actor, plan_id=plan.pk)
 
 
-def _complete(plan: StoredPlan, by: User) -> None:
-    with acting_as(by):
-        consultation_services.consultation_complete(consultation_id=plan.consultation_id, by=by)
+def _complete(plan: StoredPlan, actor: User) -> None:
+    with acting_as(actor):
+        consultation_services.consultation_complete(
+            consultation_id=plan.consultation_id, actor=actor
+        )
 
 
 # --- the rule --------------------------------------------------------------------------------
@@ -91,7 +93,7 @@ def test_a_nurse_drafts_and_edits_but_the_plan_awaits_a_prescriber(
     assert drafted.status == PlanStatus.AWAITING_PRESCRIBER
     with acting_as(nurse_a):
         services.plan_edit(
-            by=nurse_a, plan_id=drafted.pk, path="areas[0].points", value=12, reason="Small area"
+            actor=nurse_a, plan_id=drafted.pk, path="areas[0].points", value=12, reason="Small area"
         )
     drafted.refresh_from_db()
     assert drafted.status == PlanStatus.AWAITING_PRESCRIBER
@@ -161,7 +163,7 @@ def test_an_edit_after_signing_needs_a_new_signature(
     _sign(drafted, practitioner_a)
     with acting_as(nurse_a):
         services.plan_edit(
-            by=nurse_a, plan_id=drafted.pk, path="areas[0].points", value=12, reason="Small area"
+            actor=nurse_a, plan_id=drafted.pk, path="areas[0].points", value=12, reason="Small area"
         )
 
     drafted.refresh_from_db()

@@ -94,8 +94,8 @@ def plan_for(practitioner: User, patient: Patient) -> StoredPlan:
     with acting_as(practitioner):
         consultation = consultation_create(
             patient_id=patient.pk,
-            by=practitioner,
+            actor=practitioner,
             held_at=dt.datetime.now(dt.UTC),
             history=History(concerns=[{"concern": "skin_quality", "zones": ["cheeks"]}]),
         )
-        return plan_generate(consultation_id=consultation.pk, by=practitioner)
+        return plan_generate(consultation_id=consultation.pk, actor=practitioner)
