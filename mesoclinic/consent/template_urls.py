@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from mesoclinic.consent import template_views
+from mesoclinic.consent.views import templates
 
 app_name = "consent_templates"
 urlpatterns = [
-    path("", template_views.template_list, name="list"),
-    path("publish/", template_views.template_publish, name="publish"),
-    path("<int:template_id>/", template_views.template_detail, name="detail"),
+    path("", templates.template_list, name="list"),
+    path("publish/", templates.template_publish, name="publish"),
+    path("<int:template_id>/", templates.template_detail, name="detail"),
 ]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from mesoclinic.consent import views
+from mesoclinic.consent.views import patient
 
 app_name = "consent"
 urlpatterns = [
-    path("", views.overview, name="list"),
-    path("sign/<slug:treatment>/", views.sign, name="sign"),
-    path("<int:record_id>/", views.detail, name="detail"),
-    path("<int:record_id>/signature.png", views.signature, name="signature"),
-    path("photo/", views.photo_consent, name="photo"),
-    path("photo/<int:photo_consent_id>/withdraw/", views.photo_withdraw, name="photo_withdraw"),
+    path("", patient.overview, name="list"),
+    path("sign/<slug:treatment>/", patient.sign, name="sign"),
+    path("<int:record_id>/", patient.detail, name="detail"),
+    path("<int:record_id>/signature.png", patient.signature, name="signature"),
+    path("photo/", patient.photo_consent, name="photo"),
+    path("photo/<int:photo_consent_id>/withdraw/", patient.photo_withdraw, name="photo_withdraw"),
 ]

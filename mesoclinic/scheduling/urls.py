@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.urls import path, register_converter
 
-from mesoclinic.scheduling import booking_views, views
+from mesoclinic.scheduling.views import booking, diary
 
 
 class IsoDate:
@@ -28,25 +28,23 @@ register_converter(IsoDate, "date")
 
 app_name = "scheduling"
 urlpatterns = [
-    path("", views.diary_home, name="home"),
-    path("<int:site_id>/<date:day>/", views.diary_day_view, name="day"),
-    path("<int:site_id>/week/<date:day>/", views.diary_week_view, name="week"),
-    path("<int:site_id>/jump/", views.diary_jump, name="jump"),
-    path("book/", booking_views.appointment_book_view, name="book"),
-    path("course/", booking_views.course_book_view, name="course"),
-    path(
-        "appointments/<int:appointment_id>/", booking_views.appointment_detail, name="appointment"
-    ),
+    path("", diary.diary_home, name="home"),
+    path("<int:site_id>/<date:day>/", diary.diary_day_view, name="day"),
+    path("<int:site_id>/week/<date:day>/", diary.diary_week_view, name="week"),
+    path("<int:site_id>/jump/", diary.diary_jump, name="jump"),
+    path("book/", booking.appointment_book_view, name="book"),
+    path("course/", booking.course_book_view, name="course"),
+    path("appointments/<int:appointment_id>/", booking.appointment_detail, name="appointment"),
     path(
         "appointments/<int:appointment_id>/status/",
-        booking_views.appointment_status,
+        booking.appointment_status,
         name="status",
     ),
-    path("appointments/<int:appointment_id>/move/", booking_views.appointment_move, name="move"),
+    path("appointments/<int:appointment_id>/move/", booking.appointment_move, name="move"),
     path(
         "appointments/<int:appointment_id>/cancel/",
-        booking_views.appointment_cancel_view,
+        booking.appointment_cancel_view,
         name="cancel",
     ),
-    path("patients/<int:patient_id>/", booking_views.patient_appointments, name="patient"),
+    path("patients/<int:patient_id>/", booking.patient_appointments, name="patient"),
 ]

@@ -1,6 +1,6 @@
 """The diary's calendar pages: a site's day (per practitioner or per room) and its week.
 
-Booking, moving and the appointment's own page are in ``booking_views``.
+Booking, moving and the appointment's own page are in ``views.booking``.
 """
 
 from __future__ import annotations
