@@ -105,7 +105,7 @@ class HoursRowForm(NamedErrorsMixin, forms.Form):
 
     weekday = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=6)
     start = forms.TimeField(required=False, widget=TIME)
-    end = forms.TimeField(required=False, widget=TIME, help_text="00:00 is midnight.")
+    end = forms.TimeField(required=False, widget=TIME)
     effective_from = forms.DateField(required=False, widget=DATE)
     effective_to = forms.DateField(required=False, widget=DATE)
 
