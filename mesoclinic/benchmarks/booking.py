@@ -6,13 +6,12 @@ treatment rooms, and 200,000 one-hour bookings (45 minutes and 15 to clean up), 
 the ten rooms, over the past years and the coming months. The coming months are booked in the
 mornings only, so courses have room in the afternoons.
 
-- Availability: each of 16 clients (threads, each with its own database connection) asks for a
-  6-session course, 14 days apart with 3 days' tolerance (about 12 weeks), any practitioner, as
-  ``course_book`` places one before it writes (``scheduling.selectors.course_placement``):
-  the calendar read and the engine. Floor: the same clients running only the single SQL query
+- Availability: each of 16 clients (processes, as the app's workers are, each with its own
+  database connection) asks for a 6-session course, 14 days apart with 3 days' tolerance
+  (about 12 weeks), any practitioner, as ``course_book`` places one before it writes
+  (``scheduling.selectors.course_placement``): the calendar read and the engine. Floor: the same clients running only the single SQL query
   of the window's busy intervals (every practitioner's, with the rooms'), through a bare
-  cursor. Targets: p95 <= 50
-  ms, and p95 within 3x of the floor's p95.
+  cursor. Targets: p95 <= 50 ms, and p95 within 3x of the floor's p95.
 - Bookings: clients booking whole 6-session courses through ``course_book`` (named
   practitioner, distinct patients). Floor: bare transactions inserting the same six
   appointment rows. Targets: >= 100 courses/s, and >= 0.25 of the floor's rate.
@@ -28,7 +27,6 @@ import datetime as dt
 import random
 import statistics
 import sys
-import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -49,43 +47,62 @@ def _percentile(samples: Sequence[float], share: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered)) - 1))]
 
 
-def _concurrently(clients: int, seconds: float, work: Callable[[int, int], object]) -> list[float]:
-    """Run ``work(client, n)`` in ``clients`` threads for ``seconds``; each call's milliseconds.
+def _concurrently(
+    clients: int, seconds: float, work: Callable[[int, int], str | None]
+) -> tuple[list[float], list[str]]:
+    """Run ``work(client, n)`` in ``clients`` processes for ``seconds``: each call's
+    milliseconds, and the refusals ``work`` returned (the name of what refused it).
 
-    Each thread has its own database connection (Django's are per thread), closed at the end.
+    Clients are processes, forked from this one, as the app's are (gunicorn workers): threads
+    of one process would share one interpreter lock, and measure that lock rather than the
+    code on a machine with more than one core. Each has its own database connection: the
+    parent's is closed before forking, so that no child talks on it. Cost: a fork per client.
     """
-    from django.db import connection
+    import multiprocessing
 
-    samples: list[float] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(clients)
-    deadline: list[float] = []
+    from django.db import connections
+
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(clients + 1)
+    start = context.Value("d", 0.0)
+    results = context.Queue()
 
     def client(index: int) -> None:
         mine: list[float] = []
+        refused: list[str] = []
         try:
             barrier.wait()
-            if index == 0:
-                deadline.append(time.perf_counter() + seconds)
+            deadline = start.value + seconds
             n = 0
-            while not deadline:
-                time.sleep(0.001)
-            while time.perf_counter() < deadline[0]:
-                started = time.perf_counter()
-                work(index, n)
-                mine.append((time.perf_counter() - started) * 1000)
+            while time.perf_counter() < deadline:
+                began = time.perf_counter()
+                refusal = work(index, n)
+                mine.append((time.perf_counter() - began) * 1000)
+                if refusal is not None:
+                    refused.append(refusal)
                 n += 1
         finally:
-            connection.close()
-            with lock:
-                samples.extend(mine)
+            connections.close_all()
+            results.put((mine, refused))
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return samples
+    processes = [context.Process(target=client, args=(i,)) for i in range(clients)]
+    for process in processes:
+        process.start()
+    # perf_counter is the system's monotonic clock, the same in every process of the machine.
+    start.value = time.perf_counter() + 0.05
+    barrier.wait()
+    samples: list[float] = []
+    refusals: list[str] = []
+    for _ in processes:
+        mine, refused = results.get()
+        samples.extend(mine)
+        refusals.extend(refused)
+    for process in processes:
+        process.join()
+        if process.exitcode != 0:
+            raise RuntimeError(f"a benchmark client failed (exit code {process.exitcode})")
+    return samples, refusals
 
 
 def seed(*, appointments: int, today: dt.date) -> dict[str, Any]:
@@ -221,6 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from django.db import connection, transaction
 
     from mesoclinic.audit.context import acting_as
+    from mesoclinic.core.errors import Conflict
     from mesoclinic.core.time import today_in
     from mesoclinic.scheduling.models import HOLDING, MAX_HELD, Appointment, Course
     from mesoclinic.scheduling.selectors import course_placement
@@ -241,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for _ in range(500)
     ]
 
-    def availability(client: int, n: int) -> None:
+    def availability(client: int, n: int) -> str | None:
         placement, _ = course_placement(
             site=site,
             service=service,
@@ -253,11 +271,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             patient_id=None,
         )
         assert placement.failed_session is None  # noqa: S101 - the afternoons are free
+        return None
 
     ids = [u.pk for u in staff]
     room_ids = [r.pk for r in world["rooms"]]
 
-    def floor_query(client: int, n: int) -> None:
+    def floor_query(client: int, n: int) -> str | None:
         # The calendar's one busy query (practitioners' and rooms' rows together), as text
         # through a bare cursor: no ORM, no conversion beyond the driver's.
         first = firsts[(client * 31 + n) % len(firsts)]
@@ -272,6 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 [[str(x) for x in HOLDING], lo, hi, lo - MAX_HELD, ids, room_ids],
             )
             cursor.fetchall()
+        return None
 
     print(
         f"booking benchmark: {environment.database}, {world['appointments']:,} appointments, "
@@ -280,8 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{args.clients} clients, {args.seconds:g} s per measurement; times in ms")
     failures = 0
 
-    floor = _concurrently(args.clients, args.seconds, floor_query)
-    full = _concurrently(args.clients, args.seconds, availability)
+    floor, _ = _concurrently(args.clients, args.seconds, floor_query)
+    full, _ = _concurrently(args.clients, args.seconds, availability)
     floor_p95, full_p95 = _percentile(floor, 0.95), _percentile(full, 0.95)
     ratio = full_p95 / floor_p95
     print(f"{'course availability':28} {'p50':>8} {'p95':>8} {'per s':>8}")
@@ -299,16 +319,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {'PASS' if ok else 'FAIL'}: {label}")
 
     patients = world["patients"]
-    taken = threading.Lock()
-    next_patient = [0]
 
-    def patient() -> Any:
-        with taken:
-            next_patient[0] += 1
-            return patients[next_patient[0] % len(patients)]
+    def patient(client: int, n: int) -> Any:
+        # Distinct for every call of every client (until the list wraps), without shared state.
+        return patients[(n * args.clients + client) % len(patients)]
 
-    def bare(client: int, n: int) -> None:
-        who = patient()
+    def bare(client: int, n: int) -> str | None:
+        who = patient(client, n)
         first = firsts[(client * 31 + n) % len(firsts)] + dt.timedelta(hours=5)
         with transaction.atomic():
             course = Course.objects.create(patient=who, service=service, created_by=receptionist)
@@ -331,34 +348,31 @@ def main(argv: Sequence[str] | None = None) -> int:
                     for k in range(SESSIONS)
                 ]
             )
+        return None
 
-    def book(client: int, n: int) -> None:
-        who = patient()
+    def book(client: int, n: int) -> str | None:
+        who = patient(client, n)
         practitioner = staff[(client * 7 + n) % PRACTITIONERS]
         day = today + dt.timedelta(days=2 + (client * 13 + n * 5) % 40)
         hour = BUSY_FUTURE_UNTIL + (n % (CLOSE - BUSY_FUTURE_UNTIL - 1))
         with acting_as(receptionist):
-            course_book(
-                actor=receptionist,
-                patient_id=who.pk,
-                service_code=service.code,
-                sessions=SESSIONS,
-                interval_days=INTERVAL_DAYS,
-                tolerance_days=TOLERANCE_DAYS,
-                first_start=dt.datetime.combine(day, dt.time(hour), zone),
-                practitioner_id=practitioner.pk,
-            )
+            try:
+                course_book(
+                    actor=receptionist,
+                    patient_id=who.pk,
+                    service_code=service.code,
+                    sessions=SESSIONS,
+                    interval_days=INTERVAL_DAYS,
+                    tolerance_days=TOLERANCE_DAYS,
+                    first_start=dt.datetime.combine(day, dt.time(hour), zone),
+                    practitioner_id=practitioner.pk,
+                )
+            except Conflict as refused:  # a full afternoon is a refusal, not a failure
+                return type(refused).__name__
+        return None
 
-    bare_samples = _concurrently(args.clients, args.seconds, bare)
-    errors: list[str] = []
-
-    def booked(client: int, n: int) -> None:
-        try:
-            book(client, n)
-        except Exception as error:  # a full afternoon is a refusal, not a benchmark failure
-            errors.append(type(error).__name__)
-
-    book_samples = _concurrently(args.clients, args.seconds, booked)
+    bare_samples, _ = _concurrently(args.clients, args.seconds, bare)
+    book_samples, errors = _concurrently(args.clients, args.seconds, book)
     bare_rate = len(bare_samples) / args.seconds
     book_rate = (len(book_samples) - len(errors)) / args.seconds
     print(f"{'whole 6-session courses':28} {'p50':>8} {'p95':>8} {'per s':>8}")
