@@ -9,9 +9,10 @@ mornings only, so courses have room in the afternoons.
 - Availability: each of 16 clients (processes, as the app's workers are, each with its own
   database connection) asks for a 6-session course, 14 days apart with 3 days' tolerance
   (about 12 weeks), any practitioner, as ``course_book`` places one before it writes
-  (``scheduling.selectors.course_placement``): the calendar read and the engine. Floor: the same clients running only the single SQL query
-  of the window's busy intervals (every practitioner's, with the rooms'), through a bare
-  cursor. Targets: p95 <= 50 ms, and p95 within 3x of the floor's p95.
+  (``scheduling.placement.course_placement``): the calendar read and the engine. Floor: the
+  same clients running only the single SQL query of the window's busy intervals (every
+  practitioner's, with the rooms'), through a bare cursor. Targets: p95 <= 50 ms, and p95
+  within 3x of the floor's p95.
 - Bookings: clients booking whole 6-session courses through ``course_book`` (named
   practitioner, distinct patients). Floor: bare transactions inserting the same six
   appointment rows. Targets: >= 100 courses/s, and >= 0.25 of the floor's rate.
@@ -241,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from mesoclinic.core.errors import Conflict
     from mesoclinic.core.time import today_in
     from mesoclinic.scheduling.models import HOLDING, MAX_HELD, Appointment, Course
-    from mesoclinic.scheduling.selectors import course_placement
+    from mesoclinic.scheduling.placement import course_placement
     from mesoclinic.scheduling.services import course_book
 
     call_command("migrate", verbosity=0)

@@ -21,13 +21,9 @@ from mesoclinic.accounts.models import Role, Site, User
 from mesoclinic.audit.models import Action
 from mesoclinic.audit.services import audit_denied, audit_record
 from mesoclinic.availability import model as engine
-from mesoclinic.availability.course import place_course
 from mesoclinic.availability.intervals import Busy, Interval
 from mesoclinic.availability.model import (
-    CoursePlacement,
-    CourseQuery,
     LocalInterval,
-    SlotQuery,
     WeeklyHours,
 )
 from mesoclinic.availability.slots import free_slots
@@ -52,8 +48,6 @@ DAY = dt.timedelta(days=1)
 # Busy rows are read this far beyond the window's local dates: zone offsets, buffers and slots
 # that run across midnight all fit inside it.
 MARGIN = dt.timedelta(days=2)
-# Rounds of reading rooms' bookings near a course's sessions before reading the whole window.
-ROOM_ROUNDS = 4
 
 
 def site_zone(site: Site) -> ZoneInfo:
@@ -127,19 +121,21 @@ def calendar_load(
     room_type: str = "",
     patient_id: int | None = None,
     with_busy: bool = True,
+    busy_days: Sequence[tuple[dt.date, dt.date]] | None = None,
 ) -> Calendar:
     """The calendar of ``practitioners`` (and rooms of ``room_type``) at ``site`` for the dates.
 
     Queries: working hours, exceptions, rooms, the busy rows of practitioners and rooms
     together, the patient's busy: one each, whatever the window's length (rooms only for a room
     type, the patient's only for a patient, the practitioners' busy rows not without
-    ``with_busy``).
+    ``with_busy``). ``busy_days`` (inclusive ranges of local dates within the window) limits the
+    busy rows to those days: a caller that will look only there (a course's sessions) reads
+    fewer rows; the calendar holds no busy time elsewhere, so it must not be asked elsewhere.
     """
     zone = site_zone(site)
     first_day, last_day = first_day - DAY, last_day + DAY
-    lo = dt.datetime.combine(first_day, dt.time(0), zone) - MARGIN
-    hi = dt.datetime.combine(last_day, dt.time(0), zone) + MARGIN
     ids = [p.pk for p in practitioners]
+    when = _held_within(zone, busy_days or [(first_day + DAY, last_day - DAY)])
 
     hours: dict[int, list[WeeklyHours]] = defaultdict(list)
     for row in WorkingHours.objects.filter(site=site, practitioner_id__in=ids).filter(
@@ -190,7 +186,7 @@ def calendar_load(
     if with_busy or room_ids:
         # One query for both kinds: an appointment of a practitioner asked for in a room asked
         # for is read once and counted for both.
-        window = holding() & Q(held_until__gt=lo, held_from__lt=hi, held_from__gt=lo - MAX_HELD)
+        window = holding() & when
         wanted = set(ids) if with_busy else set()
         for who, room_id, start, end in Appointment.objects.filter(window, whose).values_list(
             "practitioner_id", "room_id", "held_from", "held_until"
@@ -207,7 +203,7 @@ def calendar_load(
         patient_busy = Busy.of(
             Interval(start, end)
             for start, end in Appointment.objects.filter(
-                holding(), patient_id=patient_id, end__gt=lo, start__lt=hi, start__gt=lo - MAX_HELD
+                holding(), when, patient_id=patient_id
             ).values_list("start", "end")
         )
 
@@ -228,6 +224,19 @@ def calendar_load(
         rooms=rooms,
         patient_busy=patient_busy,
     )
+
+
+def _held_within(zone: ZoneInfo, days: Sequence[tuple[dt.date, dt.date]]) -> Q:
+    """Appointments holding time on the local ``days`` (inclusive ranges), each range read a
+    day and ``MARGIN`` further either side: zone offsets, buffers and slots across midnight.
+    ``held_from`` is bounded below too (services hold at most ``MAX_HELD``), so each range
+    scans only its part of the ``(resource, held_from)`` indexes."""
+    within = Q(pk__in=[])
+    for first, last in days:
+        lo = dt.datetime.combine(first - DAY, dt.time(0), zone) - MARGIN
+        hi = dt.datetime.combine(last + DAY, dt.time(0), zone) + MARGIN
+        within |= Q(held_until__gt=lo, held_from__lt=hi, held_from__gt=lo - MAX_HELD)
+    return within
 
 
 def window_check(first_day: dt.date, last_day: dt.date) -> None:
@@ -416,118 +425,3 @@ def working_hours_of(user: User, *, practitioner_id: int, site_id: int) -> list[
             "weekday", "start"
         )
     )
-
-
-def room_bookings_near(
-    room_ids: Sequence[int], holds: Sequence[tuple[dt.datetime, dt.datetime]]
-) -> dict[int, tuple[int, dt.datetime, dt.datetime]]:
-    """The bookings of ``room_ids`` that hold time overlapping one of ``holds`` (held spans,
-    buffers included), by id: ``(room, held_from, held_until)``. One query."""
-    near = Q(pk__in=[])
-    for held_from, held_until in holds:
-        near |= Q(
-            held_from__lt=held_until, held_until__gt=held_from, held_from__gt=held_from - MAX_HELD
-        )
-    rows = Appointment.objects.filter(holding(), near, room_id__in=room_ids).order_by()
-    return {
-        pk: (room, lo, hi)
-        for pk, room, lo, hi in rows.values_list("pk", "room_id", "held_from", "held_until")
-    }
-
-
-def course_placement(
-    *,
-    site: Site,
-    service: Service,
-    first_start: dt.datetime,
-    sessions: int,
-    interval_days: int,
-    tolerance_days: int,
-    preferred: User | None,
-    patient_id: int | None,
-) -> tuple[CoursePlacement, dict[int, User]]:
-    """Where the course's sessions would go now, and the practitioners by id; writes nothing.
-
-    A practitioner asked for (``preferred``) gives every session, as the API promises, so only
-    their calendar is read; otherwise every practitioner of the site is a candidate, the one
-    who takes the first session preferred for the rest. ``course_book`` calls this, then
-    re-checks each session as it writes.
-
-    With a practitioner asked for and a service that needs a room, the rooms' bookings are read
-    only where the sessions land (decision 0037): the course is placed as if the rooms were
-    free, the rooms' bookings around those sessions are read, and it is placed again, until
-    every session lands where the rooms' bookings are known. That is the placement against
-    every room booking: a missing booking can only make a slot look free, so a session that
-    is the best among slots that look free, and is free on complete data, is the best of the
-    truly free ones. After ``ROOM_ROUNDS`` rounds the whole window's room bookings are read.
-    Cost: the practitioner's and patient's rows over the window, plus a few rows per session
-    per round, in place of every room booking of the window (thousands in a busy clinic).
-    """
-    staff = (
-        {preferred.pk: preferred}
-        if preferred is not None
-        else {p.pk: p for p in practitioners_at(site)}
-    )
-    zone = site_zone(site)
-    first_day = first_start.astimezone(zone).date()
-    span = dt.timedelta(days=(sessions - 1) * interval_days + tolerance_days)
-
-    def place(calendar: Calendar, rooms: tuple[engine.Room, ...]) -> CoursePlacement:
-        return place_course(
-            CourseQuery(
-                slots=SlotQuery(
-                    site=calendar.site,
-                    service=engine_service(service),
-                    practitioners=calendar.practitioners,
-                    first_day=first_day,
-                    last_day=first_day,
-                    rooms=rooms,
-                    patient_busy=calendar.patient_busy,
-                ),
-                first_start=first_start,
-                sessions=sessions,
-                interval_days=interval_days,
-                tolerance_days=tolerance_days,
-                preferred_practitioner=str(preferred.pk) if preferred else None,
-            )
-        )
-
-    def load(room_type: str) -> Calendar:
-        return calendar_load(
-            site=site,
-            practitioners=list(staff.values()),
-            first_day=first_day - dt.timedelta(days=tolerance_days),
-            last_day=first_day + span,
-            room_type=room_type,
-            patient_id=patient_id,
-        )
-
-    if preferred is not None and service.room_type:
-        calendar = load("")
-        room_rows = list(
-            Room.objects.filter(site=site, room_type=service.room_type, active=True).order_by(
-                "name", "pk"
-            )
-        )
-        before, after = service.buffer_before, service.buffer_after
-        known: list[tuple[dt.datetime, dt.datetime]] = []  # held spans whose bookings are read
-        bookings: dict[int, tuple[int, dt.datetime, dt.datetime]] = {}
-        for _ in range(ROOM_ROUNDS):
-            by_room: dict[int, list[Interval]] = defaultdict(list)
-            for room_id, lo, hi in bookings.values():
-                by_room[room_id].append(Interval(lo, hi))
-            rooms = tuple(
-                engine.Room(str(r.pk), r.room_type, Busy.of(by_room[r.pk])) for r in room_rows
-            )
-            placement = place(calendar, rooms)
-            new = [
-                (slot.start - before, slot.end + after)
-                for slot in placement.sessions
-                if not any(lo <= slot.start - before and slot.end + after <= hi for lo, hi in known)
-            ]
-            if not new:
-                return placement, staff
-            bookings.update(room_bookings_near([r.pk for r in room_rows], new))
-            known += new
-    calendar = load(service.room_type)
-    return place(calendar, calendar.rooms), staff

@@ -15,10 +15,8 @@ from mesoclinic.scheduling.models import (
     Course,
     Source,
 )
-from mesoclinic.scheduling.selectors import (
-    course_placement,
-    service_get,
-)
+from mesoclinic.scheduling.placement import course_placement
+from mesoclinic.scheduling.selectors import service_get
 from mesoclinic.scheduling.services.booking import (
     MAX_INTERVAL_DAYS,
     MAX_SESSIONS,

@@ -17,7 +17,7 @@ from mesoclinic.benchmarks.booking import (
     seed,
 )
 from mesoclinic.scheduling.models import Appointment
-from mesoclinic.scheduling.selectors import course_placement
+from mesoclinic.scheduling.placement import course_placement
 
 TODAY = dt.date(2027, 1, 11)
 

@@ -18,7 +18,8 @@ from mesoclinic.availability.model import CourseQuery, SlotQuery
 from mesoclinic.core.errors import Conflict
 from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.models import HOLDING, Appointment, Course, Room, Service, TimeOff
-from mesoclinic.scheduling.selectors import calendar_load, course_placement, engine_service
+from mesoclinic.scheduling.placement import course_placement
+from mesoclinic.scheduling.selectors import calendar_load, engine_service
 from mesoclinic.scheduling.services import SessionUnplaced, appointment_book, course_book
 from mesoclinic.scheduling.tests.conftest import MONDAY, at, give_hours
 
@@ -225,6 +226,117 @@ def test_it_places_a_named_practitioners_course_as_against_every_room_booking(
                     interval_days=interval,
                     tolerance_days=tolerance,
                     preferred_practitioner=str(practitioner_a.pk),
+                )
+            )
+            assert placed == reference
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    in_rooms=room_bookings,
+    colleagues=st.lists(st.tuples(st.integers(0, 60), st.integers(8, 17)), max_size=25),
+    full=st.lists(st.integers(0, 40), max_size=4),
+    sessions=st.integers(1, 6),
+    interval=st.integers(1, 21),
+    tolerance=st.integers(0, 7),
+    hour=st.integers(8, 17),
+)
+def test_it_places_any_practitioners_course_as_against_the_whole_window(
+    receptionist_a: User,
+    practitioner_a: User,
+    patient_a: Patient,
+    site_a: Site,
+    rooms: list[Room],
+    in_rooms: list[tuple[int, int, int, int]],
+    colleagues: list[tuple[int, int]],
+    full: list[int],
+    sessions: int,
+    interval: int,
+    tolerance: int,
+    hour: int,
+) -> None:
+    """Reading busy rows only on the days each session may land on places every course exactly
+    where reading the course's whole span places it (practitioners, rooms and the patient).
+    Full days push sessions off their ideal dates, onto days whose bookings then matter."""
+    try:
+        with transaction.atomic(), acting_as(receptionist_a):
+            colleague = User.objects.create(username="cora_colleague", role=Role.PRACTITIONER)
+            colleague.sites.add(site_a)
+            give_hours(colleague, site_a, 8, 18)
+            other = Patient.objects.create(
+                site=site_a, given_name="Busy", family_name="Bee", date_of_birth=dt.date(1985, 1, 1)
+            )
+            for day, h, minute, room in in_rooms:
+                with contextlib.suppress(Conflict):
+                    appointment_book(
+                        actor=receptionist_a,
+                        patient_id=other.pk,
+                        service_code="skin_booster",
+                        practitioner_id=practitioner_a.pk,
+                        start=at(MONDAY + dt.timedelta(days=day), h, minute),
+                        room_id=rooms[room].pk,
+                    )
+            busy = [(day, h) for day in full for h in range(8, 18)] + colleagues
+            for day, h in busy:
+                with contextlib.suppress(Conflict):
+                    appointment_book(
+                        actor=receptionist_a,
+                        patient_id=other.pk,
+                        service_code="skin_booster",
+                        practitioner_id=practitioner_a.pk,
+                        start=at(MONDAY + dt.timedelta(days=day), h),
+                    )
+                with contextlib.suppress(Conflict):
+                    appointment_book(
+                        actor=receptionist_a,
+                        patient_id=patient_a.pk,
+                        service_code="skin_booster",
+                        practitioner_id=colleague.pk,
+                        start=at(MONDAY + dt.timedelta(days=day), h),
+                    )
+            service = Service.objects.get(code="skin_booster")
+            first_start = at(MONDAY, hour)
+            placed, _ = course_placement(
+                site=site_a,
+                service=service,
+                first_start=first_start,
+                sessions=sessions,
+                interval_days=interval,
+                tolerance_days=tolerance,
+                preferred=None,
+                patient_id=patient_a.pk,
+            )
+            calendar = calendar_load(
+                site=site_a,
+                practitioners=[practitioner_a, colleague],
+                first_day=MONDAY - dt.timedelta(days=tolerance),
+                last_day=MONDAY + dt.timedelta(days=(sessions - 1) * interval + tolerance),
+                room_type="treatment",
+                patient_id=patient_a.pk,
+            )
+            reference = place_course(
+                CourseQuery(
+                    slots=SlotQuery(
+                        site=calendar.site,
+                        service=engine_service(service),
+                        practitioners=calendar.practitioners,
+                        first_day=MONDAY,
+                        last_day=MONDAY,
+                        rooms=calendar.rooms,
+                        patient_busy=calendar.patient_busy,
+                    ),
+                    first_start=first_start,
+                    sessions=sessions,
+                    interval_days=interval,
+                    tolerance_days=tolerance,
+                    preferred_practitioner=None,
                 )
             )
             assert placed == reference
