@@ -135,7 +135,13 @@ def calendar_load(
     zone = site_zone(site)
     first_day, last_day = first_day - DAY, last_day + DAY
     ids = [p.pk for p in practitioners]
-    when = _held_within(zone, busy_days or [(first_day + DAY, last_day - DAY)])
+    # The whole window is read with MARGIN beyond its padded dates (zone offsets, buffers and
+    # slots across midnight); the days of a course's sessions with a day either side, which
+    # covers a slot's buffers (at most 6 hours) on a day the engine looks at.
+    if busy_days:
+        when = _held_within(zone, busy_days, DAY)
+    else:
+        when = _held_within(zone, [(first_day, last_day - DAY)], MARGIN)
 
     hours: dict[int, list[WeeklyHours]] = defaultdict(list)
     for row in WorkingHours.objects.filter(site=site, practitioner_id__in=ids).filter(
@@ -188,7 +194,8 @@ def calendar_load(
         # for is read once and counted for both.
         window = holding() & when
         wanted = set(ids) if with_busy else set()
-        for who, room_id, start, end in Appointment.objects.filter(window, whose).values_list(
+        rows = Appointment.objects.filter(window, whose).order_by()  # Busy.of sorts them
+        for who, room_id, start, end in rows.values_list(
             "practitioner_id", "room_id", "held_from", "held_until"
         ):
             interval = Interval(start, end)
@@ -202,9 +209,9 @@ def calendar_load(
     if patient_id is not None:
         patient_busy = Busy.of(
             Interval(start, end)
-            for start, end in Appointment.objects.filter(
-                holding(), when, patient_id=patient_id
-            ).values_list("start", "end")
+            for start, end in Appointment.objects.filter(holding(), when, patient_id=patient_id)
+            .order_by()
+            .values_list("start", "end")
         )
 
     return Calendar(
@@ -226,17 +233,31 @@ def calendar_load(
     )
 
 
-def _held_within(zone: ZoneInfo, days: Sequence[tuple[dt.date, dt.date]]) -> Q:
-    """Appointments holding time on the local ``days`` (inclusive ranges), each range read a
-    day and ``MARGIN`` further either side: zone offsets, buffers and slots across midnight.
-    ``held_from`` is bounded below too (services hold at most ``MAX_HELD``), so each range
-    scans only its part of the ``(resource, held_from)`` indexes."""
+def _held_within(zone: ZoneInfo, days: Sequence[tuple[dt.date, dt.date]], pad: dt.timedelta) -> Q:
+    """Appointments holding time on the local ``days`` (inclusive ranges, in order), each
+    range read ``pad`` further either side. ``held_from`` is bounded below too (services hold
+    at most ``MAX_HELD``), so a read scans only its part of the ``(resource, held_from)``
+    indexes; several ranges are read as their envelope (what the index scans) filtered to the
+    ranges (what reaches Python), since PostgreSQL plans an OR of ranges as a scan of
+    every row of the resources."""
+    spans = [
+        (
+            dt.datetime.combine(first, dt.time(0), zone) - pad,
+            dt.datetime.combine(last + DAY, dt.time(0), zone) + pad,
+        )
+        for first, last in days
+    ]
+    envelope = Q(
+        held_until__gt=spans[0][0],
+        held_from__lt=spans[-1][1],
+        held_from__gt=spans[0][0] - MAX_HELD,
+    )
+    if len(spans) == 1:
+        return envelope
     within = Q(pk__in=[])
-    for first, last in days:
-        lo = dt.datetime.combine(first - DAY, dt.time(0), zone) - MARGIN
-        hi = dt.datetime.combine(last + DAY, dt.time(0), zone) + MARGIN
-        within |= Q(held_until__gt=lo, held_from__lt=hi, held_from__gt=lo - MAX_HELD)
-    return within
+    for lo, hi in spans:
+        within |= Q(held_until__gt=lo, held_from__lt=hi)
+    return envelope & within
 
 
 def window_check(first_day: dt.date, last_day: dt.date) -> None:
