@@ -171,7 +171,7 @@ def public_answer(answers: Answers, plan: Plan, knowledge: Knowledge, words: Wor
         needle_free=tuple(needle_free),
         injection_comfort=tuple(comfort) if fears else (),
         other_options=tuple(other),
-        sources=tuple(_citation(s, knowledge, names) for s in plan.sources),
+        sources=tuple(public_citation(s, knowledge, names) for s in plan.sources),
     )
 
 
@@ -300,7 +300,7 @@ def _merged(items: list[Said]) -> tuple[Said, ...]:
     return tuple(Said(text, tuple(sources)) for text, sources in merged.items())
 
 
-def _citation(source_id: str, knowledge: Knowledge, names: tuple[str, ...]) -> Citation:
+def public_citation(source_id: str, knowledge: Knowledge, names: tuple[str, ...]) -> Citation:
     """The source's citation, or its first author and year where the title names a
     prescription-only medicine (so that the page never does)."""
     source = knowledge.sources.get(source_id)

@@ -11,7 +11,8 @@ as HTML)::
     - A list item, with its own source ids [R40].
 
 Every paragraph and list item is a claim and carries at least one source id (``[R12]``), as in
-the fact base; the public tests refuse a page where one does not.
+the fact base; the public tests refuse a page where one does not. A statement that something is
+not established, where the fact base marks a gap, carries ``[GAP]`` instead (not shown).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 
 INFO_DIR = Path(__file__).parent / "content" / "info"
 SOURCE_TAG = re.compile(r"\[([A-Z]+\d+[a-z]?)\]")
+GAP_TAG = "[GAP]"
 SLUG = re.compile(r"^[a-z0-9-]+$")
 
 
@@ -31,6 +33,7 @@ class Block:
     kind: str  # "heading", "paragraph" or "item"
     text: str  # without its source tags
     sources: tuple[str, ...]
+    gap: bool = False  # states that the fact base has no source for it
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,12 @@ class InfoPage:
     title: str
     summary: Block
     blocks: tuple[Block, ...]
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every source id the page cites, in the order of first citation."""
+        cited = [*self.summary.sources, *(s for b in self.blocks for s in b.sources)]
+        return tuple(dict.fromkeys(cited))
 
     @property
     def sections(self) -> list[tuple[Block | None, list[list[Block]]]]:
@@ -61,9 +70,9 @@ class InfoPageMissing(Exception):
 
 
 def _block(kind: str, line: str) -> Block:
-    sources = tuple(SOURCE_TAG.findall(line))
-    text = SOURCE_TAG.sub("", line).strip()
-    return Block(kind, text, sources)
+    sources = tuple(dict.fromkeys(SOURCE_TAG.findall(line)))
+    text = SOURCE_TAG.sub("", line.replace(GAP_TAG, "")).strip()
+    return Block(kind, re.sub(r"\s+([.,;:])", r"\1", text), sources, GAP_TAG in line)
 
 
 def parse_info_page(slug: str, text: str) -> InfoPage:

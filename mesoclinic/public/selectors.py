@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from mesoclinic.planning.engine import make_plan
 from mesoclinic.planning.knowledge import default_knowledge
-from mesoclinic.public.answer import PublicAnswer, public_answer
+from mesoclinic.public.answer import Citation, PublicAnswer, public_answer, public_citation
 from mesoclinic.public.answers import Answers, answers_to_request
 from mesoclinic.public.content import InfoPage, info_page, info_pages
-from mesoclinic.public.words import public_words
+from mesoclinic.public.words import prescription_only_names, public_words
 
 
 def answer_for(answers: Answers) -> PublicAnswer:
@@ -25,3 +25,10 @@ def info_page_get(slug: str) -> InfoPage:
 
 def info_page_list() -> tuple[InfoPage, ...]:
     return info_pages()
+
+
+def info_page_citations(page: InfoPage) -> tuple[Citation, ...]:
+    """The page's sources as the public pages cite them (see ``answer.public_citation``)."""
+    knowledge = default_knowledge()
+    names = prescription_only_names(knowledge)
+    return tuple(public_citation(s, knowledge, names) for s in page.sources)

@@ -19,7 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mesoclinic.public.answers import AnswersInvalid, answers_load, answers_sign
 from mesoclinic.public.content import InfoPageMissing
 from mesoclinic.public.forms import SAFETY_FIELDS, StartForm, initial_from, zone_groups
-from mesoclinic.public.selectors import answer_for, info_page_get, info_page_list
+from mesoclinic.public.selectors import (
+    answer_for,
+    info_page_citations,
+    info_page_get,
+    info_page_list,
+)
 from mesoclinic.public.words import public_words
 from mesoclinic.public.zone_map import MARKERS
 
@@ -120,5 +125,10 @@ def info_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "public/info_page.html",
-        {"page": page, "pages": info_page_list(), "enquiry_url": ENQUIRY_PATH},
+        {
+            "page": page,
+            "pages": info_page_list(),
+            "citations": info_page_citations(page),
+            "enquiry_url": ENQUIRY_PATH,
+        },
     )
