@@ -82,7 +82,7 @@ def test_it_offers_needle_free_options_to_someone_afraid_of_needles(
     page.wait_for_url("**/start/answer/?answers=*")
     text = page.locator("main").inner_text()
     assert "Options without needles, strongest evidence first" in text
-    assert "Low-level laser therapy for hair" in text
+    assert "Low-level laser therapy for thinning hair" in text
     assert_fits_and_accessible(page)
     assert csp == []
 

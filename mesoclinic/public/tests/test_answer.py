@@ -96,8 +96,8 @@ def test_it_ranks_needle_free_options_for_someone_afraid_of_needles(
     assert "Options without needles, strongest evidence first" in text
     first = next(a for a in plan.alternatives if a.needle_free)
     assert first.code == "low_level_laser_hair"  # the engine's ranking, kept
-    assert "Low-level laser therapy for hair" in text
-    assert "A lotion or foam for hair loss from a pharmacy" in text
+    assert "Low-level laser therapy for thinning hair" in text
+    assert "A pharmacy lotion or foam, applied to the scalp" in text
 
 
 def test_it_shows_no_needle_section_to_someone_not_afraid(client: Client) -> None:
