@@ -300,9 +300,21 @@ def _merged(items: list[Said]) -> tuple[Said, ...]:
     return tuple(Said(text, tuple(sources)) for text, sources in merged.items())
 
 
+_CITATIONS: dict[tuple[str, str, tuple[str, ...]], Citation] = {}
+
+
 def public_citation(source_id: str, knowledge: Knowledge, names: tuple[str, ...]) -> Citation:
     """The source's citation, or its first author and year where the title names a
-    prescription-only medicine (so that the page never does)."""
+    prescription-only medicine (so that the page never does). Remembered per knowledge
+    version: every answer page cites some forty."""
+    key = (source_id, knowledge.version, names)
+    cited = _CITATIONS.get(key)
+    if cited is None:
+        cited = _CITATIONS[key] = _citation(source_id, knowledge, names)
+    return cited
+
+
+def _citation(source_id: str, knowledge: Knowledge, names: tuple[str, ...]) -> Citation:
     source = knowledge.sources.get(source_id)
     if source is None:
         return Citation(source_id, "")

@@ -105,6 +105,9 @@ def public_words() -> Words:
     )
 
 
+_NAMES_BY_VERSION: dict[str, tuple[str, ...]] = {}
+
+
 def prescription_only_names(knowledge: Knowledge | None = None) -> tuple[str, ...]:
     """Lower-case names no public page may contain: every substance and alternative the
     knowledge base flags ``prescription_only``, whole, without its brackets, and each name in
@@ -112,6 +115,14 @@ def prescription_only_names(knowledge: Knowledge | None = None) -> tuple[str, ..
     "txa"); the head of a compound name ("Lidocaine with adrenaline" gives "lidocaine"); and
     ``UNFLAGGED_PRESCRIPTION_ONLY``."""
     knowledge = knowledge or default_knowledge()
+    # Per knowledge version: the answer page asks on every request.
+    found = _NAMES_BY_VERSION.get(knowledge.version)
+    if found is None:
+        found = _NAMES_BY_VERSION[knowledge.version] = _flagged_names(knowledge)
+    return found
+
+
+def _flagged_names(knowledge: Knowledge) -> tuple[str, ...]:
     flagged = [s.name for s in knowledge.substances.values() if s.prescription_only]
     flagged += [a.name for a in knowledge.alternatives if a.prescription_only]
     names: set[str] = set(UNFLAGGED_PRESCRIPTION_ONLY)
@@ -130,6 +141,15 @@ def prescription_only_names(knowledge: Knowledge | None = None) -> tuple[str, ..
 
 
 def names_found(text: str, names: tuple[str, ...]) -> list[str]:
-    """The ``names`` that occur in ``text`` as whole words, case-insensitive."""
-    lowered = text.lower()
-    return [n for n in names if re.search(rf"(?<![\w]){re.escape(n)}(?![\w])", lowered)]
+    """The ``names`` that occur in ``text`` as whole words, case-insensitive, in the order of
+    ``names``."""
+    matched = {m.group(0) for m in _pattern(names).finditer(text.lower())}
+    return [n for n in names if n in matched]
+
+
+@cache
+def _pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    # One pass over the text; longest names first, so that a whole name wins over its head
+    # and each name found is reported as itself.
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])")
