@@ -53,6 +53,15 @@ def zone_groups() -> list[tuple[str, str, list[tuple[str, str]]]]:
     return [(region, words.regions.get(region, region), zones) for region, zones in groups.items()]
 
 
+class AskedChoices(forms.MultipleChoiceField):
+    """Asked of everyone, so not marked optional; whether an empty answer is an error is the
+    form's to say (someone under 18 need not answer it)."""
+
+    def validate(self, value: Any) -> None:
+        if value:
+            super().validate(value)
+
+
 class StartForm(NamedErrorsMixin, forms.Form):
     age = forms.IntegerField(
         label="Your age",
@@ -62,11 +71,10 @@ class StartForm(NamedErrorsMixin, forms.Form):
         # A text box: a number box lets some phones drop what is typed without a word.
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    concerns = forms.MultipleChoiceField(
+    concerns = AskedChoices(
         label="What would you like help with?",
-        required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Tick all that apply.",
+        help_text="Tick all that apply, here or in the next question.",
     )
     claims = forms.MultipleChoiceField(
         label="Have you heard that mesotherapy can do any of these?",
@@ -74,9 +82,7 @@ class StartForm(NamedErrorsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Tick any you would like an honest answer about.",
     )
-    zones = forms.MultipleChoiceField(
-        label="Which areas?", required=False, widget=forms.CheckboxSelectMultiple
-    )
+    zones = AskedChoices(label="Which areas?", widget=forms.CheckboxSelectMultiple)
     pregnant_or_breastfeeding = forms.BooleanField(
         label="I am pregnant or breastfeeding", required=False
     )
