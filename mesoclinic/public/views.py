@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -76,7 +77,35 @@ def _start_context(form: StartForm) -> dict[str, object]:
     return {
         "form": form,
         "zone_groups": groups,
-        "safety_fields": [form[name] for name in SAFETY_FIELDS],
+        "safety_fields": [
+            (form[name].auto_id, name, form[name].label, bool(form[name].value()))
+            for name in SAFETY_FIELDS
+        ],
+        "choices": {name: _options(form, name) for name in CHOICE_FIELDS},
+    }
+
+
+# The form's groups of checkboxes and radio buttons, written out by the page itself
+# (public/_choices.html): through Django's widget templates they were most of the page's time.
+CHOICE_FIELDS = ("concerns", "claims", "allergies", "acne_tablet", "needle_fear")
+
+
+def _options(form: StartForm, name: str) -> dict[str, object]:
+    """What ``public/_choices.html`` needs for one field: its bound field, the input type,
+    and (id, value, label, checked) for each choice, ids as Django's widgets give them."""
+    bound = form[name]
+    value = bound.value()
+    chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
+    field = form.fields[name]
+    # CheckboxSelectMultiple is a RadioSelect subclass: ask for the checkboxes.
+    kind = "checkbox" if isinstance(field.widget, forms.CheckboxSelectMultiple) else "radio"
+    return {
+        "field": bound,
+        "type": kind,
+        "options": [
+            (f"{bound.auto_id}_{i}", code, label, str(code) in chosen)
+            for i, (code, label) in enumerate(field.choices)  # type: ignore[attr-defined]
+        ],
     }
 
 

@@ -28,7 +28,12 @@ def test_it_shows_the_form_and_says_nothing_typed_is_stored(client: Client) -> N
     text = visible_text(response.content.decode())
     assert response.status_code == 200
     assert "Nothing you type here is stored" in text
-    assert 'name="zones" value="periorbital_lateral"' in response.content.decode()
+    html = response.content.decode()
+    assert 'type="checkbox" name="zones" value="periorbital_lateral"' in html
+    assert 'type="checkbox" name="concerns" value="hair_loss"' in html
+    assert 'type="checkbox" name="allergies" value="hyaluronic_acid"' in html
+    assert 'type="radio" name="needle_fear" value="none" id="id_needle_fear_0" checked' in html
+    assert 'type="radio" name="acne_tablet" value="never" id="id_acne_tablet_0" checked' in html
 
 
 def test_it_redirects_a_valid_form_to_its_answer_and_stores_nothing(client: Client) -> None:
