@@ -27,7 +27,7 @@ from mesoclinic.public.selectors import (
     info_page_list,
 )
 from mesoclinic.public.words import public_words
-from mesoclinic.public.zone_map import MARKERS
+from mesoclinic.public.zone_map import region_drawings
 
 ENQUIRY_PATH = "/enquiry/"  # the enquiry app's page; a plain address until it is merged
 
@@ -67,13 +67,18 @@ def start(request: HttpRequest) -> HttpResponse:
 
 def _start_context(form: StartForm) -> dict[str, object]:
     chosen = set(form["zones"].value() or ())
-    groups = []
-    for region, name, zones in zone_groups():
-        rows = []
-        for number, (code, label) in enumerate(zones, start=1):
-            x, y = MARKERS.get(code, (None, None))
-            rows.append((number, code, label, code in chosen, x, y))
-        groups.append((region, name, rows))
+    drawings = region_drawings()
+    groups = [
+        (
+            name,
+            drawings[region],
+            [
+                (number, code, label, code in chosen)
+                for number, (code, label) in enumerate(zones, start=1)
+            ],
+        )
+        for region, name, zones in zone_groups()
+    ]
     return {
         "form": form,
         "zone_groups": groups,

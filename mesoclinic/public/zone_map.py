@@ -7,6 +7,13 @@ is listed without a marker.
 
 from __future__ import annotations
 
+from functools import cache
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from mesoclinic.public.forms import zone_groups
+
 MARKERS: dict[str, tuple[int, int]] = {
     # face, seen from the front
     "forehead": (100, 48),
@@ -36,3 +43,20 @@ MARKERS: dict[str, tuple[int, int]] = {
     "buttocks": (136, 148),
     "upper_arms": (38, 70),
 }
+
+
+@cache
+def region_drawings() -> dict[str, SafeString]:
+    """Each region's drawing with its numbered markers, rendered once per process: it depends
+    only on the knowledge base's zones and this table. Which areas are ticked is shown on it by
+    ``public/start.js`` (the checkboxes say it without the script)."""
+    drawings = {}
+    for region, _, zones in zone_groups():
+        rows = [
+            (number, code, *MARKERS.get(code, (None, None)))
+            for number, (code, _) in enumerate(zones, start=1)
+        ]
+        drawings[region] = SafeString(
+            render_to_string("public/_region_map.html", {"region": region, "zones": rows})
+        )
+    return drawings
