@@ -59,6 +59,15 @@ def test_it_shows_no_one_else_s_data_to_a_visitor(
     assert set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
 
 
+@pytest.mark.parametrize("url", public_urls())
+def test_it_has_no_inline_code(url: str) -> None:
+    # The CSP allows no inline script or style; the pages need none.
+    html = Client().get(url).content.decode()
+    assert re.search(r"<script(?![^>]*\bsrc=)", html) is None
+    assert "<style" not in html
+    assert " style=" not in html
+
+
 def test_it_never_caches_the_answer_whose_address_holds_health_answers() -> None:
     response = Client().get(public_urls()[2])
     assert "no-store" in response["Cache-Control"]
