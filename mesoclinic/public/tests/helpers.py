@@ -7,7 +7,6 @@ from html import unescape
 from typing import Any
 
 from django.test import Client
-from django.test.client import RequestFactory  # noqa: F401 - re-exported for the tests
 
 from mesoclinic.public.answers import Answers, answers_sign
 
