@@ -52,7 +52,16 @@ def _demo_settings() -> None:
         os.environ.setdefault("MESOCLINIC_DEBUG", "1")
 
 
-BENCHMARKS = ("planning", "availability", "booking", "search", "pages", "crash", "imaging")
+BENCHMARKS = (
+    "planning",
+    "availability",
+    "booking",
+    "search",
+    "pages",
+    "public",
+    "crash",
+    "imaging",
+)
 
 
 def _bench(args: list[str]) -> int:

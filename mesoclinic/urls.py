@@ -6,9 +6,10 @@ from django.urls import include, path
 from mesoclinic.api import api
 from mesoclinic.core import views as core_views
 from mesoclinic.ops import views as ops_views
+from mesoclinic.public import views as public_views
 
 urlpatterns = [
-    path("", core_views.index, name="index"),
+    path("", public_views.home, name="index"),
     path("health", core_views.health, name="health"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("ready", ops_views.ready, name="ready"),
@@ -26,6 +27,7 @@ urlpatterns = [
     path("diary/manage/", include("mesoclinic.scheduling.manage_urls")),
     path("diary/", include("mesoclinic.scheduling.urls")),
     path("audit/", include("mesoclinic.audit.urls")),
+    path("", include("mesoclinic.public.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

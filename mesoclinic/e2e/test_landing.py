@@ -14,7 +14,7 @@ def test_it_renders_the_landing_page_without_accessibility_violations(
     page: Any, live_server: Any
 ) -> None:
     page.goto(live_server.url + "/")
-    assert page.locator("h1").inner_text() == "Mesoclinic"
+    assert page.locator("h1").inner_text() == "Mesotherapy, explained honestly"
     assert serious_accessibility_violations(page) == []
 
 

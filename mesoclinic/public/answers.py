@@ -117,7 +117,14 @@ def answers_to_request(answers: Answers) -> PlanRequest:
         breastfeeding=answers.pregnant_or_breastfeeding,
         conditions=conditions,
         active_skin_infection_zones=answers.zones if answers.skin_infection_now else (),
-        medications=("anticoagulant",) if answers.blood_thinners else (),
+        medications=tuple(
+            code
+            for code, taken in (
+                ("anticoagulant", answers.blood_thinners),
+                ("isotretinoin", answers.isotretinoin_weeks == 0),  # 0: taking it now
+            )
+            if taken
+        ),
         allergies=answers.allergies,
         needle_fear=answers.needle_fear,
         weeks_since_isotretinoin=answers.isotretinoin_weeks,

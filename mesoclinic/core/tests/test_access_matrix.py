@@ -267,7 +267,11 @@ API = [
 
 # Routes outside the matrix, each with the reason.
 NOT_IN_MATRIX = {
-    "index": "public landing page",
+    "index": "public home page",
+    "public:start": "public self-assessment, no sign-in (public/tests)",
+    "public:answer": "public answer to a signed self-assessment token (public/tests)",
+    "public:info_list": "public information pages (public/tests)",
+    "public:info_detail": "public information page (public/tests)",
     "health": "public probe for load balancers",
     "favicon": "public redirect to the icon among the static files",
     "ready": "public probe for load balancers (ops tests)",

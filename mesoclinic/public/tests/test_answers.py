@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from django.core import signing
 from hypothesis import given
@@ -123,3 +125,15 @@ def test_it_leaves_an_unscreened_patient_clear() -> None:
         (),
     )
     assert patient.weeks_since_isotretinoin is None
+
+
+def test_it_asks_the_engine_about_isotretinoin_taken_now_and_stopped_recently() -> None:
+    base = Answers(age=30, concerns=("fine_lines",), zones=("cheeks",))
+    now = answers_to_request(replace(base, isotretinoin_weeks=0)).patient
+    stopped = answers_to_request(replace(base, isotretinoin_weeks=39)).patient
+    never = answers_to_request(base).patient
+    assert "isotretinoin" in now.medications
+    assert "isotretinoin" not in stopped.medications
+    assert stopped.weeks_since_isotretinoin == 39
+    assert never.weeks_since_isotretinoin is None
+    assert "isotretinoin" not in never.medications
