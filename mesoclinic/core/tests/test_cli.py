@@ -84,5 +84,5 @@ def test_it_names_the_benchmarks_when_none_is_given(capsys: pytest.CaptureFixtur
     assert main(["bench"]) == 2
     assert capsys.readouterr().err == (
         "usage: mesoclinic bench "
-        "{planning,availability,booking,search,pages,crash,imaging} [options]\n"
+        "{planning,availability,booking,search,pages,public,crash,imaging} [options]\n"
     )
