@@ -37,6 +37,7 @@ def phone_shown(e164: str) -> str:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return e164
-    if phonenumbers.region_code_for_number(number) == DEFAULT_REGION:
+    # By country code: a number in no allocated range has no region, but is still read out.
+    if number.country_code == phonenumbers.country_code_for_region(DEFAULT_REGION):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
