@@ -273,6 +273,8 @@ API = [
     Route("api-1:appointment_get", "/api/v1/appointments/{appointment}", C.BOOK),
     Route("api-1:service_list_get", "/api/v1/services", C.BOOK, site_scoped=False),
     Route("api-1:practitioner_list_get", "/api/v1/practitioners", C.BOOK, site_scoped=False),
+    Route("api-1:enquiry_list_get", "/api/v1/enquiries", C.HANDLE_ENQUIRIES, site_scoped=False),
+    Route("api-1:enquiry_get", "/api/v1/enquiries/{enquiry}", C.HANDLE_ENQUIRIES),
     Route("api-1:hours_get", "/api/v1/practitioners/{practitioner}/hours?site={site}", C.BOOK),
 ]
 
