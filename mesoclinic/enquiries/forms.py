@@ -59,7 +59,6 @@ class EnquiryForm(NamedErrorsMixin, forms.Form):
         label="Phone",
         required=False,
         max_length=40,
-        help_text="An email address or a phone number, or both.",
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
     )
     site = forms.TypedChoiceField(label="Clinic", coerce=int)
