@@ -21,6 +21,7 @@ from mesoclinic.core.forms import error_summary, form_attempt
 from mesoclinic.core.http import staff
 from mesoclinic.enquiries.errors import EnquiryMoved
 from mesoclinic.enquiries.models import Enquiry
+from mesoclinic.enquiries.phone import phone_shown
 from mesoclinic.enquiries.selectors import enquiry_candidates, enquiry_get_for_user
 from mesoclinic.enquiries.services import enquiry_convert_link, enquiry_convert_new
 from mesoclinic.patients.errors import PossibleDuplicate
@@ -73,7 +74,8 @@ class NewPatientForm(PatientForm):
             "given_name": given,
             "family_name": family,
             "email": enquiry.email,
-            "phone": enquiry.phone,
+            # As reception reads it out; the patient's phone search reads +44 and 0 alike.
+            "phone": phone_shown(enquiry.phone) if enquiry.phone else "",
             "status": enquiry.status,
         }
         return cls(initial=initial, auto_id="new_%s")

@@ -61,7 +61,12 @@ class EnquiryForm(NamedErrorsMixin, forms.Form):
         max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
     )
-    site = forms.TypedChoiceField(label="Clinic", coerce=int)
+    site = forms.TypedChoiceField(
+        label="Clinic",
+        help_text="The clinic you would like to visit.",
+        coerce=int,
+        error_messages={"required": "choose the clinic you would like to visit."},
+    )
     preferred_times = forms.MultipleChoiceField(
         label="When can the clinic call you?",
         required=False,

@@ -107,7 +107,7 @@ def consultation_initial(answers: Answers) -> tuple[dict[str, Any], tuple[str, .
     initial["allergies"] = [code for code in answers.allergies if code in knowledge.substances]
     if answers.skin_infection_now:
         initial["infection_zones"] = zones
-    notes = [f"Age given: {answers.age}."]
+    notes = []
     if answers.pregnant_or_breastfeeding:
         # One question in public; the form asks each, so the practitioner asks which.
         notes.append("Answered yes to “pregnant or breastfeeding”: ask which.")

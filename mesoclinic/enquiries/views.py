@@ -33,6 +33,8 @@ from mesoclinic.enquiries.selectors import (
     enquiry_sites,
 )
 from mesoclinic.enquiries.services import enquiry_close, enquiry_mark_contacted
+from mesoclinic.planning.knowledge import default_knowledge
+from mesoclinic.plans.display import concern_names
 from mesoclinic.public.answers import AnswersInvalid, answers_from_dict
 
 MAX_PAGE = 100_000
@@ -75,6 +77,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
                 {"label": label, "value": value, "link": link(status=value)}
                 for value, label in Status.choices
             ],
+            # The filter and the site column only for staff of several sites.
             "sites": sites if len(sites) > 1 else [],
             "status": status,
             "site_id": site_id,
@@ -90,8 +93,19 @@ def _row(enquiry: Enquiry) -> dict[str, object]:
     return {
         "enquiry": enquiry,
         "phone": phone_shown(enquiry.phone) if enquiry.phone else "",
-        "has_answers": enquiry.answers is not None,
+        # What the person asked about, so reception sees it before opening the enquiry.
+        "asked_about": _asked_about(enquiry),
     }
+
+
+def _asked_about(enquiry: Enquiry) -> str:
+    if enquiry.answers is None:
+        return ""
+    try:
+        answers = answers_from_dict(enquiry.answers)
+    except AnswersInvalid:
+        return ""
+    return concern_names(answers.concerns, default_knowledge())
 
 
 @login_required
