@@ -122,7 +122,10 @@ class SendAttempt(models.Model):
     at = models.DateTimeField()
 
     class Meta:
-        indexes = (models.Index(fields=["address_key", "at"], name="enquiry_attempt_by_key"),)
+        indexes = (
+            models.Index(fields=["address_key", "at"], name="enquiry_attempt_by_key"),
+            models.Index(fields=["at"], name="enquiry_attempt_by_time"),  # the clean-up
+        )
 
     def __str__(self) -> str:
         return f"Attempt at {self.at:%Y-%m-%d %H:%M}"

@@ -32,13 +32,14 @@ def address_key(request: HttpRequest) -> str:
 def enquiry_attempt_allowed(request: HttpRequest, *, now: dt.datetime | None = None) -> bool:
     """Count this attempt and say whether it is within the limit for its address.
 
-    Cost: a DELETE of the address's attempts older than the window, a COUNT, an INSERT.
+    Cost: a DELETE of every attempt older than the window (so the table holds one window's
+    attempts, whichever addresses never come back), a COUNT, an INSERT.
     A refused attempt is counted too, so that a client that keeps sending stays refused.
     """
     now = now or timezone.now()
     key = address_key(request)
     since = now - dt.timedelta(seconds=settings.ENQUIRY_WINDOW_SECONDS)
-    SendAttempt.objects.filter(address_key=key, at__lt=since).delete()
+    SendAttempt.objects.filter(at__lt=since).delete()
     earlier = SendAttempt.objects.filter(address_key=key, at__gte=since).count()
     SendAttempt.objects.create(address_key=key, at=now)
     return earlier < settings.ENQUIRY_LIMIT
