@@ -48,7 +48,7 @@ def test_it_offers_the_answers_on_the_new_consultation_form(
         action=Action.VIEW, object_type="enquiry", object_id=str(enquiry_id)
     )
     assert reads.count() == 2
-    assert reads.first().patient_id == patient_a.pk  # type: ignore[union-attr]
+    assert {read.patient_id for read in reads} == {patient_a.pk}
 
 
 def test_it_offers_nothing_to_a_patient_without_an_enquiry(
