@@ -3,6 +3,7 @@ fixed number of queries whatever the page holds."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -130,3 +131,17 @@ def test_its_query_count_does_not_grow_with_the_enquiries_shown(
         response = client.get(URL)
     assert len(response.context["rows"]) == enquiries
     assert Enquiry.objects.filter(status=Status.NEW).count() == enquiries
+
+
+def test_it_shows_when_each_enquiry_came_in_the_sites_time(
+    client_for: ClientFor, receptionist_a: User, site_a: Site
+) -> None:
+    site_a.time_zone = "America/New_York"
+    site_a.save()
+    enquiry = sent(site_a)
+    Enquiry.objects.filter(pk=enquiry.pk).update(
+        created_at=dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.UTC)
+    )
+    client = client_for(receptionist_a)
+    assert "3 Dec 2026, 07:00" in client.get(URL).content.decode()
+    assert "3 December 2026, 07:00" in client.get(f"{URL}{enquiry.pk}/").content.decode()
