@@ -102,3 +102,12 @@ def test_a_person_enquires_from_a_phone_and_reception_converts_it(
     patient = Patient.objects.get(family_name="Public")
     enquiry.refresh_from_db()
     assert (enquiry.status, enquiry.patient) == (Status.CONVERTED, patient)
+
+    # Reception on a phone: the inbox and the enquiry fit the screen too.
+    small = browser.new_context(viewport=PHONE, locale="en-GB", has_touch=True)
+    small.add_cookies([session_cookie(live_server.url, session)])
+    page = small.new_page()
+    for path in ("/enquiries/?status=converted", f"/enquiries/{enquiry.pk}/"):
+        page.goto(live_server.url + path)
+        _checked(page)
+    small.close()
