@@ -171,7 +171,7 @@ class NoteForm(NamedErrorsMixin, forms.Form):
     """Mark contacted: what was said or left."""
 
     note = forms.CharField(
-        label="Note",
+        label="What was said",
         max_length=MESSAGE_MAX,
         help_text="What you said or left (e.g. “Left a voicemail, will call back Tuesday”).",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -183,7 +183,7 @@ class CloseForm(NamedErrorsMixin, forms.Form):
     """Close: why."""
 
     reason = forms.CharField(
-        label="Reason",
+        label="Why close it",
         max_length=MESSAGE_MAX,
         help_text="E.g. “No answer after three calls”, “Booked elsewhere”, “Duplicate of 12”.",
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from mesoclinic.accounts.access import Capability, check_site, require, site_ids
 from mesoclinic.accounts.models import Site
@@ -101,6 +101,33 @@ def enquiry_list(
 
 def _of_sites(sites: frozenset[int]) -> QuerySet[Enquiry]:
     return Enquiry.objects.filter(site_id__in=sorted(sites)).order_by("-created_at", "-id")
+
+
+SAME_PERSON_MAX = 5
+
+
+def enquiry_same_person(enquiry: Enquiry) -> list[Enquiry]:
+    """Other enquiries of the enquiry's site with the same phone or email, newest first: the
+    person who sent twice, so reception answers once. For a caller that read ``enquiry``
+    through its accessor; audited (LIST) when there are any. Cost: one SELECT (an INSERT)."""
+    same = Q(pk__in=[])
+    if enquiry.phone:
+        same |= Q(phone=enquiry.phone)
+    if enquiry.email:
+        same |= Q(email__iexact=enquiry.email)
+    others = list(
+        Enquiry.objects.filter(same, site_id=enquiry.site_id)
+        .exclude(pk=enquiry.pk)
+        .order_by("-created_at", "-id")[:SAME_PERSON_MAX]
+    )
+    if others:
+        audit_record(
+            action=Action.LIST,
+            object_type="enquiry",
+            site_id=enquiry.site_id,
+            detail={"same_person_as": enquiry.pk, "shown": [e.pk for e in others]},
+        )
+    return others
 
 
 def enquiry_sites(user: User) -> list[Site]:

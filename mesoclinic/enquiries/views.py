@@ -30,6 +30,7 @@ from mesoclinic.enquiries.selectors import (
     enquiry_events,
     enquiry_get_for_user,
     enquiry_list,
+    enquiry_same_person,
     enquiry_sites,
 )
 from mesoclinic.enquiries.services import enquiry_close, enquiry_mark_contacted
@@ -139,6 +140,7 @@ def _render_detail(
             "times": [times.get(code, code) for code in enquiry.preferred_times],
             "answers_rows": answers_rows(answers) if answers else [],
             "events": enquiry_events(enquiry),
+            "same_person": enquiry_same_person(enquiry),
             "note_form": note_form or NoteForm(initial=initial, auto_id="note_%s"),
             "close_form": close_form or CloseForm(initial=initial, auto_id="close_%s"),
             "summary": error_summary(note_form) + error_summary(close_form),

@@ -71,7 +71,7 @@ def test_it_needs_a_note_and_keeps_the_page(
         _url(enquiry, "contacted"), {"note": "  ", "status": "new"}
     )
     assert response.status_code == 422
-    assert "Note: This field is required." in response.content.decode()
+    assert "What was said: This field is required." in response.content.decode()
     enquiry.refresh_from_db()
     assert enquiry.status == Status.NEW
 
@@ -120,3 +120,20 @@ def test_it_refuses_practitioners_and_other_sites_audited(
     assert client_for(practitioner_a).get("/enquiries/999999/").status_code == 404
     denied = AuditEvent.objects.filter(object_type="enquiry", outcome=Outcome.DENIED)
     assert denied.count() == 3
+
+
+def test_it_points_to_other_enquiries_from_the_same_person(
+    client_for: ClientFor, receptionist_a: User, site_a: Site, site_b: Site
+) -> None:
+    first = sent(site_a, phone="+447700900456", email="")
+    second = sent(site_a, phone="", email="JANE@example.org")
+    sent(site_b, phone="+447700900456")  # another site's: not shown
+    stranger = sent(site_a, phone="+447700900999", email="")
+    latest = sent(site_a, phone="+447700900456", email="jane@example.org")
+    body = client_for(receptionist_a).get(_url(latest)).content.decode()
+    assert "Also sent with the same phone or email" in body
+    assert f"/enquiries/{first.pk}/" in body
+    assert f"/enquiries/{second.pk}/" in body
+    assert f"/enquiries/{stranger.pk}/" not in body
+    listed = AuditEvent.objects.get(action=Action.LIST, object_type="enquiry")
+    assert listed.detail == {"same_person_as": latest.pk, "shown": [second.pk, first.pk]}
