@@ -21,6 +21,7 @@ from mesoclinic.accounts.api_docs import docs_for_staff
 from mesoclinic.consent.api import router as consent_router
 from mesoclinic.consultations.api import router as consultations_router
 from mesoclinic.core.errors import Conflict, Forbidden, Invalid, NotFound
+from mesoclinic.enquiries.api import router as enquiries_router
 from mesoclinic.patients.api import router as patients_router
 from mesoclinic.photos.api import router as photos_router
 from mesoclinic.plans.api import router as plans_router
@@ -87,6 +88,7 @@ api.add_router("/patients", patients_router)
 api.add_router("/consultations", consultations_router)
 api.add_router("/consent", consent_router)
 api.add_router("/photos", photos_router)
+api.add_router("/enquiries", enquiries_router)
 api.add_router("", scheduling_router)
 
 

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "mesoclinic.plans",
     "mesoclinic.scheduling",
     "mesoclinic.public",
+    "mesoclinic.enquiries",
     "mesoclinic.ops",
     # Last: the demo clinic stands on every other app.
     "mesoclinic.demo",
@@ -117,6 +118,11 @@ AXES_RESET_ON_SUCCESS = True
 # cool-off lock that address out for every username (accounts.throttle).
 LOGIN_SPRAY_LIMIT = env_int("MESOCLINIC_LOGIN_SPRAY_LIMIT", 10, min=2)
 # The locked-out page (429, Retry-After) for every sign-in form, the admin's included.
+# Public enquiries: at most this many sent from one client address per window (enquiries.throttle);
+# a form sent faster than the minimum fill time after it was shown is asked again.
+ENQUIRY_LIMIT = env_int("MESOCLINIC_ENQUIRY_LIMIT", 5, min=1)
+ENQUIRY_WINDOW_SECONDS = env_int("MESOCLINIC_ENQUIRY_WINDOW_SECONDS", 60 * 60, min=60)
+ENQUIRY_MIN_FILL_SECONDS = env_int("MESOCLINIC_ENQUIRY_MIN_FILL_SECONDS", 3, min=0)
 AXES_LOCKOUT_CALLABLE = "mesoclinic.accounts.lockout.lockout_response"
 
 # Staff sessions: 30 minutes idle, 12 hours at most (accounts.middleware enforces both).
@@ -205,6 +211,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mesoclinic.accounts.context_processors.capabilities",
                 "mesoclinic.core.context_processors.navigation",
+                "mesoclinic.enquiries.context_processors.new_enquiries",
             ],
         },
     },

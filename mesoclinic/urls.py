@@ -27,6 +27,8 @@ urlpatterns = [
     path("diary/manage/", include("mesoclinic.scheduling.manage_urls")),
     path("diary/", include("mesoclinic.scheduling.urls")),
     path("audit/", include("mesoclinic.audit.urls")),
+    path("enquiry/", include("mesoclinic.enquiries.public_urls")),
+    path("enquiries/", include("mesoclinic.enquiries.urls")),
     path("", include("mesoclinic.public.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

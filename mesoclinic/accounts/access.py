@@ -37,11 +37,19 @@ class Capability(StrEnum):
     BOOK = "book_appointments"  # the diary: availability, booking, rescheduling, cancelling
     MANAGE_SCHEDULE = "manage_schedule"  # rooms, services, working hours, exceptions
     OVERBOOK = "overbook"  # book over another appointment on purpose, with a reason
+    # The reception inbox: read enquiries (a person's self-assessment answers included), mark
+    # them contacted, close them, convert them into patients.
+    HANDLE_ENQUIRIES = "handle_enquiries"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.RECEPTIONIST: frozenset(
-        {Capability.VIEW_PATIENT, Capability.EDIT_PATIENT, Capability.BOOK}
+        {
+            Capability.VIEW_PATIENT,
+            Capability.EDIT_PATIENT,
+            Capability.BOOK,
+            Capability.HANDLE_ENQUIRIES,
+        }
     ),
     Role.PRACTITIONER: frozenset(
         {
@@ -69,6 +77,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.BOOK,
             Capability.MANAGE_SCHEDULE,
             Capability.OVERBOOK,
+            Capability.HANDLE_ENQUIRIES,
         }
     ),
 }

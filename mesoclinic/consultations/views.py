@@ -28,6 +28,7 @@ from mesoclinic.core.errors import Invalid
 from mesoclinic.core.forms import add_invalid
 from mesoclinic.core.http import staff
 from mesoclinic.core.versions import posted_version
+from mesoclinic.enquiries.prefill import Prefill, enquiry_prefill
 from mesoclinic.patients.selectors import patient_get_for_user
 from mesoclinic.plans import selectors as plan_selectors
 from mesoclinic.plans.display import code_label, concern_names, zone_names
@@ -77,7 +78,23 @@ def consultation_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     else:
         # A consultation is usually recorded as it happens: start from now, to the minute.
         now = timezone.now().replace(second=0, microsecond=0)
-        form = ConsultationForm(initial={"held_at": now}, knowledge=knowledge, zone=zone)
+        initial = {"held_at": now}
+        # The answers of the enquiry the patient came from, offered, copied only when asked.
+        prefill = enquiry_prefill(user, patient)
+        prefilled = prefill is not None and request.GET.get("from_enquiry") == str(
+            prefill.enquiry_id
+        )
+        if prefill is not None and prefilled:
+            initial.update(prefill.initial)
+        form = ConsultationForm(initial=initial, knowledge=knowledge, zone=zone)
+        return _render_form(
+            request,
+            form,
+            patient=patient,
+            consultation=None,
+            prefill=prefill,
+            prefilled=prefilled,
+        )
     return _render_form(request, form, patient=patient, consultation=None)
 
 
@@ -249,6 +266,8 @@ def _render_form(
     consultation: object,
     conflicts: list[dict[str, str]] | None = None,
     version: int | None = None,
+    prefill: Prefill | None = None,
+    prefilled: bool = False,
 ) -> HttpResponse:
     marked: dict[str, list[str]] = {}
     for bound in form.concern_fields():
@@ -265,6 +284,8 @@ def _render_form(
             "map": zone_map(form.knowledge, mode="edit", marked=marked),
             "conflicts": conflicts or [],
             "version": version,
+            "prefill": prefill,
+            "prefilled": prefilled,
         },
         status=409 if conflicts else 422 if form.is_bound and form.errors else 200,
     )

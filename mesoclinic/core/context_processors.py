@@ -12,6 +12,7 @@ _NAVIGATION = {
     "home": "index",
     "patients": "patients:list",
     "diary": "scheduling:home",
+    "enquiries": "enquiries:inbox",
     "audit": "audit:list",
     "staff": "accounts:staff",
     "schedule": "schedule_manage:overview",

@@ -34,6 +34,7 @@ from mesoclinic.consent.services import (
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.consultations.services import History, consultation_complete, consultation_create
 from mesoclinic.demo.diary import DiaryTeam, diary_seed
+from mesoclinic.demo.enquiries import enquiries_seed
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.services import PatientDetails, patient_create
 from mesoclinic.photos.services import photo_upload
@@ -170,6 +171,7 @@ def _seed(password: str) -> list[DemoStaff]:
             rng=rng,
             saturdays=site is leeds,  # Leeds opens on Saturday mornings
         )
+        enquiries_seed(site=site, reception=reception)
     return [_described(u) for u in User.objects.filter(username__contains=".")]
 
 

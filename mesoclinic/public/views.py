@@ -29,7 +29,10 @@ from mesoclinic.public.selectors import (
 from mesoclinic.public.words import public_words
 from mesoclinic.public.zone_map import region_drawings
 
-ENQUIRY_PATH = "/enquiry/"  # the enquiry app's page; a plain address until it is merged
+
+def _enquiry_url() -> str:
+    """The enquiry form, which reads the same answers' token (``enquiries``)."""
+    return reverse("enquiry:form")
 
 
 @require_GET
@@ -37,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "public/home.html",
-        {"pages": info_page_list(), "enquiry_url": ENQUIRY_PATH},
+        {"pages": info_page_list(), "enquiry_url": _enquiry_url()},
     )
 
 
@@ -139,7 +142,7 @@ def answer(request: HttpRequest) -> HttpResponse:
                 for course in result.planned
             ],
             "token": token,
-            "enquiry_url": ENQUIRY_PATH + "?" + urlencode({"answers": token}),
+            "enquiry_url": _enquiry_url() + "?" + urlencode({"answers": token}),
             "change_url": reverse("public:start") + "?" + urlencode({"answers": token}),
         },
     )
@@ -163,6 +166,6 @@ def info_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "pages": info_page_list(),
             "citations": info_page_citations(page),
-            "enquiry_url": ENQUIRY_PATH,
+            "enquiry_url": _enquiry_url(),
         },
     )

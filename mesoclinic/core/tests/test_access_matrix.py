@@ -37,6 +37,7 @@ from mesoclinic.consent.services import (
 )
 from mesoclinic.consent.tests.factories import drawn_signature
 from mesoclinic.consultations.services import History, consultation_create
+from mesoclinic.enquiries.services import EnquiryDetails, enquiry_send
 from mesoclinic.patients.models import Patient
 from mesoclinic.photos.services import photo_upload
 from mesoclinic.plans.services import plan_generate
@@ -171,6 +172,16 @@ PAGES = [
     Route("scheduling:move", "/diary/appointments/{appointment}/move/", C.BOOK, method="POST"),
     Route("scheduling:cancel", "/diary/appointments/{appointment}/cancel/", C.BOOK),
     Route("scheduling:patient", "/diary/patients/{patient}/", C.BOOK),
+    Route("enquiries:inbox", "/enquiries/", C.HANDLE_ENQUIRIES, site_scoped=False),
+    Route("enquiries:detail", "/enquiries/{enquiry}/", C.HANDLE_ENQUIRIES),
+    Route(
+        "enquiries:contacted",
+        "/enquiries/{enquiry}/contacted/",
+        C.HANDLE_ENQUIRIES,
+        method="POST",
+    ),
+    Route("enquiries:close", "/enquiries/{enquiry}/close/", C.HANDLE_ENQUIRIES, method="POST"),
+    Route("enquiries:convert", "/enquiries/{enquiry}/convert/", C.HANDLE_ENQUIRIES),
     Route("audit:list", "/audit/", C.VIEW_AUDIT, site_scoped=False),
     Route("audit:export", "/audit/export.csv", C.VIEW_AUDIT, site_scoped=False),
     Route("schedule_manage:overview", "/diary/manage/", C.MANAGE_SCHEDULE, site_scoped=False),
@@ -262,6 +273,8 @@ API = [
     Route("api-1:appointment_get", "/api/v1/appointments/{appointment}", C.BOOK),
     Route("api-1:service_list_get", "/api/v1/services", C.BOOK, site_scoped=False),
     Route("api-1:practitioner_list_get", "/api/v1/practitioners", C.BOOK, site_scoped=False),
+    Route("api-1:enquiry_list_get", "/api/v1/enquiries", C.HANDLE_ENQUIRIES, site_scoped=False),
+    Route("api-1:enquiry_get", "/api/v1/enquiries/{enquiry}", C.HANDLE_ENQUIRIES),
     Route("api-1:hours_get", "/api/v1/practitioners/{practitioner}/hours?site={site}", C.BOOK),
 ]
 
@@ -276,6 +289,8 @@ NOT_IN_MATRIX = {
     "favicon": "public redirect to the icon among the static files",
     "ready": "public probe for load balancers (ops tests)",
     "accounts:login": "where anonymous users are sent",
+    "enquiry:form": "the public enquiry form, no sign-in (enquiries tests)",
+    "enquiry:sent": "the public thank-you page after an enquiry (enquiries tests)",
     "accounts:logout": "POST only; ends the caller's own session",
     "accounts:mfa": "reached before the second factor by design",
     "accounts:token_revoke": "POST only; acts on the caller's own tokens (accounts tests)",
@@ -392,8 +407,17 @@ def world(
             practitioner_id=practitioner_a.pk,
             start=dt.datetime(2027, 1, 11, 10, tzinfo=dt.UTC),
         )
+        enquiry = enquiry_send(
+            details=EnquiryDetails(
+                site_id=site_a.pk,
+                name="Jane Public",
+                email="jane@example.org",
+                consent_to_contact=True,
+            )
+        )
     return {
         "site": site_a.pk,
+        "enquiry": enquiry.pk,
         "practitioner": practitioner_a.pk,
         "appointment": appointment.pk,
         "patient": patient_a.pk,

@@ -18,6 +18,7 @@ from mesoclinic.consent.models import ConsentRecord
 from mesoclinic.consultations.models import Consultation
 from mesoclinic.core.tests.helpers import run_python
 from mesoclinic.demo.marker import MARKER_NAME
+from mesoclinic.enquiries.models import Enquiry
 from mesoclinic.patients.models import Patient
 from mesoclinic.photos.models import Photo
 from mesoclinic.plans.models import StoredPlan
@@ -48,7 +49,10 @@ def test_it_creates_a_clinic_with_every_role_and_full_records(
     staff = User.objects.exclude(username="demo-manager")
     assert sorted({u.role for u in staff}) == sorted(Role.values)
     assert all(u.check_password("demo-password-for-tests") for u in staff)
-    assert Patient.objects.count() == 50
+    assert Patient.objects.count() == 52  # 50, and one converted from an enquiry per site
+    statuses = set(Enquiry.objects.values_list("status", flat=True))
+    assert statuses == {"new", "contacted", "converted", "closed"}
+    assert Enquiry.objects.filter(answers__isnull=False).count() == 8
     assert Consultation.objects.count() == 40
     assert StoredPlan.objects.count() == 40
     verdicts = {plan.current["verdict"] for plan in StoredPlan.objects.all()}
@@ -78,7 +82,10 @@ def test_it_is_idempotent_and_prints_a_new_random_password(
     _demo(settings, tmp_path)
     second = _demo(settings, tmp_path)
 
-    assert Patient.objects.count() == 50
+    assert Patient.objects.count() == 52  # 50, and one converted from an enquiry per site
+    statuses = set(Enquiry.objects.values_list("status", flat=True))
+    assert statuses == {"new", "contacted", "converted", "closed"}
+    assert Enquiry.objects.filter(answers__isnull=False).count() == 8
     assert second.startswith("Updated the demo clinic.")
     password = second.split("Password for every demo login below:")[1].split()[0]
     assert len(password) >= 16
