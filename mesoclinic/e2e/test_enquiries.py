@@ -1,7 +1,8 @@
 """An enquiry from a phone, then reception converting it on a tablet, in a real browser.
 
-The person opens the enquiry form with the self-assessment's answers attached (hair loss on the
-scalp, fine lines at the crow's feet), mistypes the phone, corrects it and sends; a
+The person answers "Is this right for you?" on the clinic's site (hair loss on the scalp, fine
+lines at the crow's feet), reads the answer, opens the enquiry form from it with the answers
+attached, mistypes the phone, corrects it and sends; a
 receptionist sees the header's count, finds the enquiry in the inbox and converts it into a
 new patient. Every page is checked with axe-core (no serious or critical violation) and for
 sideways overflow.
@@ -20,7 +21,6 @@ from mesoclinic.conftest import verified_client
 from mesoclinic.e2e.browser import serious_accessibility_violations, session_cookie
 from mesoclinic.enquiries.models import Enquiry, Status
 from mesoclinic.patients.models import Patient
-from mesoclinic.public.answers import Answers, answers_sign
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,17 +38,23 @@ def test_a_person_enquires_from_a_phone_and_reception_converts_it(
     browser: Any, live_server: Any, site_a: Site, receptionist_a: User, settings: Settings
 ) -> None:
     settings.ENQUIRY_MIN_FILL_SECONDS = 0  # the browser types faster than a person
-    token = answers_sign(
-        Answers(
-            age=41,
-            concerns=("hair_loss", "fine_lines"),
-            zones=("scalp", "periorbital_lateral"),
-        )
-    )
     phone = browser.new_context(viewport=PHONE, locale="en-GB", has_touch=True)
     phone.set_default_timeout(10_000)
     page = phone.new_page()
-    page.goto(f"{live_server.url}/enquiry/?answers={token}")
+    # From the clinic's home, through the self-assessment and its answer, to the enquiry.
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Is this right for you?").first.tap()
+    page.wait_for_url("**/start/")
+    page.get_by_label("Your age").fill("41")
+    page.get_by_label("Thinning hair (pattern hair loss)").tap()
+    page.get_by_label("Fine lines").tap()
+    page.get_by_label("Scalp").tap()
+    page.get_by_label("Crow's feet (outer corners of the eyes)").tap()
+    page.get_by_role("button", name="See my answer").tap()
+    page.wait_for_url("**/start/answer/?answers=*")
+    assert "These can be treated together in one course" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Ask for a consultation").tap()
+    page.wait_for_url("**/enquiry/?answers=*")
     attached = page.locator(".answers-attached")
     assert "Hair loss" in attached.inner_text()
     assert "Crow's feet" in attached.inner_text()
