@@ -56,8 +56,8 @@ def test_a_person_enquires_from_a_phone_and_reception_converts_it(
     page.get_by_role("link", name="Ask for a consultation").tap()
     page.wait_for_url("**/enquiry/?answers=*")
     attached = page.locator(".answers-attached")
-    assert "Hair loss" in attached.inner_text()
-    assert "Crow's feet" in attached.inner_text()
+    assert "Thinning hair (pattern hair loss)" in attached.inner_text()
+    assert "Crow's feet (outer corners of the eyes)" in attached.inner_text()
     _checked(page)
 
     page.get_by_label("Your name").fill("Jane Q Public")

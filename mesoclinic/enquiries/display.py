@@ -8,6 +8,7 @@ from typing import Any
 from mesoclinic.planning.knowledge import default_knowledge
 from mesoclinic.plans.display import concern_names, zone_names
 from mesoclinic.public.answers import Answers
+from mesoclinic.public.words import public_words
 
 _FEAR = {"none": "No", "mild": "A little", "severe": "Yes, a lot"}
 
@@ -15,8 +16,14 @@ _FEAR = {"none": "No", "mild": "A little", "severe": "Yes, a lot"}
 def answers_rows(answers: Answers) -> list[tuple[str, str]]:
     """(question, answer) pairs, in the order the self-assessment asks them."""
     knowledge = default_knowledge()
+    # Allergy codes name a substance or a class of substances (the self-assessment offers
+    # classes); a code of neither is shown as sent.
     allergies = ", ".join(
-        knowledge.substances[code].name if code in knowledge.substances else code
+        knowledge.substances[code].name
+        if code in knowledge.substances
+        else knowledge.allergy_classes[code].name
+        if code in knowledge.allergy_classes
+        else code
         for code in answers.allergies
     )
     if answers.isotretinoin_weeks is None:
@@ -41,10 +48,11 @@ def answers_rows(answers: Answers) -> list[tuple[str, str]]:
 
 
 def answers_summary(answers: Answers) -> str:
-    """One line for the public form: what will be attached."""
-    knowledge = default_knowledge()
-    concerns = concern_names(answers.concerns, knowledge) or "no concern"
-    zones = zone_names(answers.zones, knowledge) or "no area"
+    """One line for the person and the practitioner: what is attached, in the public pages'
+    words (the ones the person chose from), never the knowledge base's clinical names."""
+    words = public_words()
+    concerns = ", ".join(words.concern(code) for code in answers.concerns) or "no concern"
+    zones = ", ".join(words.zone(code) for code in answers.zones) or "no area"
     return f"{concerns}; areas: {zones}; age {answers.age}."
 
 

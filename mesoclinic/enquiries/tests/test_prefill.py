@@ -35,7 +35,7 @@ def test_it_offers_the_answers_on_the_new_consultation_form(
     offered = client.get(url)
     body = offered.content.decode()
     assert "From the enquiry of" in body
-    assert "Hair loss" in body
+    assert "Thinning hair (pattern hair loss)" in body
     assert f"?from_enquiry={enquiry_id}" in body
     assert offered.context["form"].initial.get("concern_hair_loss") is None
     filled = client.get(url, {"from_enquiry": enquiry_id})
