@@ -113,6 +113,53 @@ def _wrk(
     return Load(rate, percentiles[50], percentiles[95], percentiles[99], errors)
 
 
+def measure_rounds(
+    base: str,
+    pages: dict[str, tuple[str, str]],
+    *,
+    cookie: str,
+    seconds: int,
+    connections: int,
+    rounds: int,
+) -> tuple[dict[str, list[Load]], dict[str, list[float]]]:
+    """Each page under load, ``rounds`` times, the floor (the first page) first in each round:
+    the loads, and each page's rate as a share of that round's floor.
+
+    The floor is measured again in each round, just before the pages it is compared with: a
+    shared machine's speed drifts by 10% or more over a minute.
+    """
+    loads: dict[str, list[Load]] = {label: [] for label in pages}
+    ratios: dict[str, list[float]] = {label: [] for label in pages}
+    for _ in range(rounds):
+        floor = 0.0
+        for label, (path, _) in pages.items():
+            load = _wrk(
+                base, [path], cookie=cookie, seconds=seconds, connections=connections, threads=2
+            )
+            floor = floor or load.requests_per_second
+            loads[label].append(load)
+            ratios[label].append(load.requests_per_second / floor)
+    return loads, ratios
+
+
+ROUNDS_HEADER = (
+    f"{'endpoint':18} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
+    f"{'vs floor':>9} {'per round':>20}"
+)
+
+
+def rounds_row(label: str, measured: list[Load], ratios: list[float]) -> str:
+    """One line of the table under ``ROUNDS_HEADER``: medians over the rounds, errors summed."""
+    rounds = " ".join(f"{value:.0%}" for value in ratios)
+    return (
+        f"{label:18} {statistics.median(m.requests_per_second for m in measured):8.0f} "
+        f"{statistics.median(m.p50_ms for m in measured):8.1f} "
+        f"{statistics.median(m.p95_ms for m in measured):8.1f} "
+        f"{statistics.median(m.p99_ms for m in measured):8.1f} "
+        f"{sum(m.errors for m in measured):7d} {statistics.median(ratios):9.0%} {rounds:>20}"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mesoclinic bench pages", description=__doc__)
     parser.add_argument("--patients", type=int, default=10_000)
@@ -220,41 +267,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"serve {args.workers} workers, wrk {args.connections} connections x "
             f"{args.seconds} s, {args.rounds} rounds"
         )
-        loads: dict[str, list[Load]] = {label: [] for label in pages}
-        ratios: dict[str, list[float]] = {label: [] for label in pages}
-        for _ in range(args.rounds):
-            # The floor is measured again in each round, just before the pages it is compared
-            # with: a shared machine's speed drifts by 10% or more over a minute.
-            floor = 0.0
-            for label, (path, _) in pages.items():
-                load = _wrk(
-                    base,
-                    [path],
-                    cookie=cookie,
-                    seconds=args.seconds,
-                    connections=args.connections,
-                    threads=2,
-                )
-                floor = floor or load.requests_per_second
-                loads[label].append(load)
-                ratios[label].append(load.requests_per_second / floor)
-        print(
-            f"{'endpoint':18} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
-            f"{'vs floor':>9} {'per round':>20}"
+        loads, ratios = measure_rounds(
+            base,
+            pages,
+            cookie=cookie,
+            seconds=args.seconds,
+            connections=args.connections,
+            rounds=args.rounds,
         )
+        print(ROUNDS_HEADER)
         worst = 1.0
         for label, measured in loads.items():
-            ratio = statistics.median(ratios[label])
             if label != FLOOR:
-                worst = min(worst, ratio)
-            rounds = " ".join(f"{value:.0%}" for value in ratios[label])
-            print(
-                f"{label:18} {statistics.median(m.requests_per_second for m in measured):8.0f} "
-                f"{statistics.median(m.p50_ms for m in measured):8.1f} "
-                f"{statistics.median(m.p95_ms for m in measured):8.1f} "
-                f"{statistics.median(m.p99_ms for m in measured):8.1f} "
-                f"{sum(m.errors for m in measured):7d} {ratio:9.0%} {rounds:>20}"
-            )
+                worst = min(worst, statistics.median(ratios[label]))
+            print(rounds_row(label, measured, ratios[label]))
         verdict = "met" if worst >= TARGET_RATIO else "NOT MET"
         print(
             f"worst page / floor (median of rounds): {worst:.0%}; "

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -32,7 +31,14 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from mesoclinic.benchmarks.environment import prepare
-from mesoclinic.benchmarks.pages import FLOOR, Load, _free_port, _wrk
+from mesoclinic.benchmarks.pages import (
+    FLOOR,
+    ROUNDS_HEADER,
+    _free_port,
+    _wrk,
+    measure_rounds,
+    rounds_row,
+)
 
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/mesoclinic_bench_public"
 
@@ -122,38 +128,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"workers, wrk {args.connections} connections x {args.seconds} s, "
             f"{args.rounds} rounds"
         )
-        loads: dict[str, list[Load]] = {label: [] for label in pages}
-        ratios: dict[str, list[float]] = {label: [] for label in pages}
-        for _ in range(args.rounds):
-            floor = 0.0
-            for label, (path, _) in pages.items():
-                load = _wrk(
-                    base,
-                    [path],
-                    cookie=cookie,
-                    seconds=args.seconds,
-                    connections=args.connections,
-                    threads=2,
-                )
-                floor = floor or load.requests_per_second
-                loads[label].append(load)
-                ratios[label].append(load.requests_per_second / floor)
-        print(
-            f"{'endpoint':18} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-            f"{'errors':>7} {'vs floor':>9} {'per round':>20}"
+        loads, ratios = measure_rounds(
+            base,
+            pages,
+            cookie=cookie,
+            seconds=args.seconds,
+            connections=args.connections,
+            rounds=args.rounds,
         )
+        print(ROUNDS_HEADER)
         errors = 0
         for label, measured in loads.items():
             errors += sum(m.errors for m in measured)
-            rounds = " ".join(f"{value:.0%}" for value in ratios[label])
-            print(
-                f"{label:18} {statistics.median(m.requests_per_second for m in measured):8.0f} "
-                f"{statistics.median(m.p50_ms for m in measured):8.1f} "
-                f"{statistics.median(m.p95_ms for m in measured):8.1f} "
-                f"{statistics.median(m.p99_ms for m in measured):8.1f} "
-                f"{sum(m.errors for m in measured):7d} "
-                f"{statistics.median(ratios[label]):9.0%} {rounds:>20}"
-            )
+            print(rounds_row(label, measured, ratios[label]))
     finally:
         server.terminate()
         server.wait(timeout=30)
