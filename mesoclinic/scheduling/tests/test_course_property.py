@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from mesoclinic.accounts.models import Role, Site, User
 from mesoclinic.audit.context import acting_as
 from mesoclinic.availability.course import place_course
-from mesoclinic.availability.model import CourseQuery, SlotQuery
+from mesoclinic.availability.model import CoursePlacement, CourseQuery, SlotQuery
 from mesoclinic.core.errors import Conflict
 from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.models import HOLDING, Appointment, Course, Room, Service, TimeOff
@@ -202,31 +202,16 @@ def test_it_places_a_named_practitioners_course_as_against_every_room_booking(
                 preferred=practitioner_a,
                 patient_id=patient_a.pk,
             )
-            calendar = calendar_load(
-                site=site_a,
-                practitioners=[practitioner_a],
-                first_day=MONDAY - dt.timedelta(days=tolerance),
-                last_day=MONDAY + dt.timedelta(days=(sessions - 1) * interval + tolerance),
-                room_type="treatment",
-                patient_id=patient_a.pk,
-            )
-            reference = place_course(
-                CourseQuery(
-                    slots=SlotQuery(
-                        site=calendar.site,
-                        service=engine_service(service),
-                        practitioners=calendar.practitioners,
-                        first_day=MONDAY,
-                        last_day=MONDAY,
-                        rooms=calendar.rooms,
-                        patient_busy=calendar.patient_busy,
-                    ),
-                    first_start=first_start,
-                    sessions=sessions,
-                    interval_days=interval,
-                    tolerance_days=tolerance,
-                    preferred_practitioner=str(practitioner_a.pk),
-                )
+            reference = _placed_on_the_whole_read(
+                site_a,
+                service,
+                [practitioner_a],
+                patient_a,
+                first_start=first_start,
+                sessions=sessions,
+                interval=interval,
+                tolerance=tolerance,
+                preferred=practitioner_a,
             )
             assert placed == reference
             raise _Rollback
@@ -313,33 +298,59 @@ def test_it_places_any_practitioners_course_as_against_the_whole_window(
                 preferred=None,
                 patient_id=patient_a.pk,
             )
-            calendar = calendar_load(
-                site=site_a,
-                practitioners=[practitioner_a, colleague],
-                first_day=MONDAY - dt.timedelta(days=tolerance),
-                last_day=MONDAY + dt.timedelta(days=(sessions - 1) * interval + tolerance),
-                room_type="treatment",
-                patient_id=patient_a.pk,
-            )
-            reference = place_course(
-                CourseQuery(
-                    slots=SlotQuery(
-                        site=calendar.site,
-                        service=engine_service(service),
-                        practitioners=calendar.practitioners,
-                        first_day=MONDAY,
-                        last_day=MONDAY,
-                        rooms=calendar.rooms,
-                        patient_busy=calendar.patient_busy,
-                    ),
-                    first_start=first_start,
-                    sessions=sessions,
-                    interval_days=interval,
-                    tolerance_days=tolerance,
-                    preferred_practitioner=None,
-                )
+            reference = _placed_on_the_whole_read(
+                site_a,
+                service,
+                [practitioner_a, colleague],
+                patient_a,
+                first_start=first_start,
+                sessions=sessions,
+                interval=interval,
+                tolerance=tolerance,
+                preferred=None,
             )
             assert placed == reference
             raise _Rollback
     except _Rollback:
         pass
+
+
+def _placed_on_the_whole_read(
+    site: Site,
+    service: Service,
+    practitioners: list[User],
+    patient: Patient,
+    *,
+    first_start: dt.datetime,
+    sessions: int,
+    interval: int,
+    tolerance: int,
+    preferred: User | None,
+) -> CoursePlacement:
+    """The reference: the course placed on every booking of its whole span, rooms included."""
+    calendar = calendar_load(
+        site=site,
+        practitioners=practitioners,
+        first_day=MONDAY - dt.timedelta(days=tolerance),
+        last_day=MONDAY + dt.timedelta(days=(sessions - 1) * interval + tolerance),
+        room_type="treatment",
+        patient_id=patient.pk,
+    )
+    return place_course(
+        CourseQuery(
+            slots=SlotQuery(
+                site=calendar.site,
+                service=engine_service(service),
+                practitioners=calendar.practitioners,
+                first_day=MONDAY,
+                last_day=MONDAY,
+                rooms=calendar.rooms,
+                patient_busy=calendar.patient_busy,
+            ),
+            first_start=first_start,
+            sessions=sessions,
+            interval_days=interval,
+            tolerance_days=tolerance,
+            preferred_practitioner=str(preferred.pk) if preferred else None,
+        )
+    )
