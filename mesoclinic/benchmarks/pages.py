@@ -19,6 +19,7 @@ Needs ``wrk`` (Debian: ``apt-get install wrk``) and the ``bench`` extra (psycopg
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -29,7 +30,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,6 +112,36 @@ def _wrk(
     if socket_errors:
         errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
     return Load(rate, percentiles[50], percentiles[95], percentiles[99], errors)
+
+
+@contextlib.contextmanager
+def served(workers: int, variables: dict[str, str]) -> Iterator[str]:
+    """``mesoclinic serve`` with ``workers`` on a free port and this run's ``variables``, from
+    the moment ``/health`` answers: its base URL. Stopped when the block ends."""
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [
+            str(Path(sys.executable).with_name("mesoclinic")),
+            "serve",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        env={**os.environ, **variables},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/health", timeout=1)  # noqa: S310 - ours
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def measure_rounds(
@@ -227,26 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     patient = Patient.objects.filter(site=site, archived_at__isnull=True).order_by("id")[100]
 
-    port = _free_port()
-    server = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [
-            str(Path(sys.executable).with_name("mesoclinic")),
-            "serve",
-            "--workers",
-            str(args.workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-        ],
-        env={**os.environ, **environment.variables},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/health", timeout=1)  # noqa: S310 - ours
-                break
-            except OSError:
-                time.sleep(0.1)
+    with served(args.workers, environment.variables) as base:
         pages = {
             FLOOR: ("/health", "ok"),
             "patient list": ("/patients/", "Patients"),
@@ -286,9 +298,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"worst page / floor (median of rounds): {worst:.0%}; "
             f"target >= {TARGET_RATIO:.0%}: {verdict}"
         )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return 0
 
 

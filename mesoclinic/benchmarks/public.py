@@ -20,24 +20,20 @@ Needs ``wrk`` (Debian: ``apt-get install wrk``) and, for PostgreSQL, the ``bench
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Sequence
-from pathlib import Path
 from urllib.parse import urlencode
 
 from mesoclinic.benchmarks.environment import prepare
 from mesoclinic.benchmarks.pages import (
     FLOOR,
     ROUNDS_HEADER,
-    _free_port,
     _wrk,
     measure_rounds,
     rounds_row,
+    served,
 )
 
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/mesoclinic_bench_public"
@@ -88,26 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     csrf = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
     cookie = f"{settings.CSRF_COOKIE_NAME}={csrf}"
 
-    port = _free_port()
-    server = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [
-            str(Path(sys.executable).with_name("mesoclinic")),
-            "serve",
-            "--workers",
-            str(args.workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-        ],
-        env={**os.environ, **environment.variables},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/health", timeout=1)  # noqa: S310 - ours
-                break
-            except OSError:
-                time.sleep(0.1)
+    with served(args.workers, environment.variables) as base:
         pages = {
             FLOOR: ("/health", "ok"),
             "answer page": (
@@ -141,9 +118,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         for label, measured in loads.items():
             errors += sum(m.errors for m in measured)
             print(rounds_row(label, measured, ratios[label]))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return 0 if errors == 0 else 1
 
 
