@@ -134,3 +134,11 @@ def test_nginx_passes_the_probes_over_plain_http() -> None:
         assert "proxy_set_header Host $server_name;" in block
         # Overwritten: a client's own X-Forwarded-Proto: https must never reach the application.
         assert "proxy_set_header X-Forwarded-Proto http;" in block
+
+
+def test_the_guide_restarts_after_an_upgrade() -> None:
+    # HUP forks new workers from the main process, which keeps the settings and models it loaded.
+    guide = (REPO_ROOT / "docs" / "deploy.md").read_text()
+    upgrades = guide.split("## 9. Upgrades")[1].split("## 10.")[0]
+    assert "systemctl restart mesoclinic" in upgrades
+    assert "systemctl reload mesoclinic" not in upgrades
