@@ -118,7 +118,9 @@ def test_the_nginx_configuration_passes_nginx_t(tmp_path: Path) -> None:
 def test_the_guide_asks_the_application_itself_with_the_clinic_host_name() -> None:
     # The application answers 400 to a host not in MESOCLINIC_ALLOWED_HOSTS, 127.0.0.1 included.
     guide = (REPO_ROOT / "docs" / "deploy.md").read_text()
-    asks = [line for line in guide.splitlines() if "curl" in line and "127.0.0.1:8000" in line]
+    asks = [
+        line for line in guide.splitlines() if line.startswith("curl") and "127.0.0.1:8000" in line
+    ]
     assert asks
     for line in asks:
         assert "-H 'Host: clinic.example.org'" in line, line
