@@ -113,3 +113,34 @@ def test_the_nginx_configuration_passes_nginx_t(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "syntax is ok" in result.stderr
+
+
+def test_the_guide_asks_the_application_itself_with_the_clinic_host_name() -> None:
+    # The application answers 400 to a host not in MESOCLINIC_ALLOWED_HOSTS, 127.0.0.1 included.
+    guide = (REPO_ROOT / "docs" / "deploy.md").read_text()
+    asks = [
+        line for line in guide.splitlines() if line.startswith("curl") and "127.0.0.1:8000" in line
+    ]
+    assert asks
+    for line in asks:
+        assert "-H 'Host: clinic.example.org'" in line, line
+
+
+def test_nginx_passes_the_probes_over_plain_http() -> None:
+    # The port 80 server redirects to HTTPS, except /health and /ready (the guide's promise).
+    site = (DEPLOY / "nginx" / "mesoclinic.conf").read_text()
+    plain = site.split("listen 443")[0]
+    for probe in ("/health", "/ready"):
+        block = plain.split(f"location = {probe} {{")[1].split("}")[0]
+        assert "proxy_pass http://mesoclinic;" in block
+        assert "proxy_set_header Host $server_name;" in block
+        # Overwritten: a client's own X-Forwarded-Proto: https must never reach the application.
+        assert "proxy_set_header X-Forwarded-Proto http;" in block
+
+
+def test_the_guide_restarts_after_an_upgrade() -> None:
+    # HUP forks new workers from the main process, which keeps the settings and models it loaded.
+    guide = (REPO_ROOT / "docs" / "deploy.md").read_text()
+    upgrades = guide.split("## 9. Upgrades")[1].split("## 10.")[0]
+    assert "systemctl restart mesoclinic" in upgrades
+    assert "systemctl reload mesoclinic" not in upgrades
