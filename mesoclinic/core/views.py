@@ -8,12 +8,12 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
 
-@require_GET
+@require_safe
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     """``/favicon.ico``, which browsers and bookmark tools ask for whatever a page links: the
     icon among the static files, so it is served (and cached) like the rest of them."""
@@ -21,7 +21,7 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
 
 
 @never_cache
-@require_GET
+@require_safe
 def health(request: HttpRequest) -> JsonResponse:
     """200 ``{"status": "ok"}`` when the database answers ``SELECT 1``, else 503.
 

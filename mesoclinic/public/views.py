@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from mesoclinic.public.answers import AnswersInvalid, answers_load, answers_sign
 from mesoclinic.public.content import InfoPageMissing
@@ -35,7 +35,7 @@ def _enquiry_url() -> str:
     return reverse("enquiry:form")
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -45,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     """GET shows the form (filled from ``?answers=`` to change them); POST validates and
     redirects to the answer, or shows the form again with every value kept (422)."""
@@ -118,7 +118,7 @@ def _options(form: StartForm, name: str) -> dict[str, object]:
 
 
 @never_cache
-@require_GET
+@require_safe
 def answer(request: HttpRequest) -> HttpResponse:
     token = request.GET.get("answers", "")
     try:
@@ -148,12 +148,12 @@ def answer(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def info_list(request: HttpRequest) -> HttpResponse:
     return render(request, "public/info_list.html", {"pages": info_page_list()})
 
 
-@require_GET
+@require_safe
 def info_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         page = info_page_get(slug)

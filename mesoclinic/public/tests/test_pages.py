@@ -43,6 +43,12 @@ def test_it_answers_without_sign_in_and_loads_nothing_from_elsewhere(url: str) -
     assert "sessionid" not in response.cookies
 
 
+@pytest.mark.parametrize("url", [*public_urls(), "/health"])
+def test_it_answers_head_as_get_for_uptime_monitors(url: str) -> None:
+    response = Client().head(url)
+    assert (response.status_code, response.content) == (200, b"")
+
+
 @pytest.mark.parametrize("url", public_urls())
 def test_it_shows_no_one_else_s_data_to_a_visitor(
     url: str, client_for: Any, practitioner_a: User
