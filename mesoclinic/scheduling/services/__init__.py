@@ -1,5 +1,6 @@
 """Writes of the diary, one module per concern; every caller imports them from here.
 
+- ``holds``: the time an appointment holds, and the advisory locks of its resources;
 - ``booking``: ``appointment_book`` and what every booking shares (the overlap re-check, row
   locks, bounded retries, the working-time check; decision 0033);
 - ``courses``: ``course_book``, every session or none;

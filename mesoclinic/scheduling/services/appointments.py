@@ -25,17 +25,16 @@ from mesoclinic.scheduling.services.booking import (
     CANCELLABLE,
     MOVABLE,
     TRANSITIONS,
-    Hold,
     Want,
     _atomic,
     _choose_rooms,
-    _lock,
     _outside_hours,
     _outside_hours_error,
     _reason,
     _rooms_of,
     _start_check,
 )
+from mesoclinic.scheduling.services.holds import Hold, lock_resources
 
 if TYPE_CHECKING:
     pass
@@ -81,7 +80,7 @@ def appointment_reschedule(*, actor: User, appointment_id: int, start: dt.dateti
         rooms = []
         if appointment.room_id is not None:
             rooms = _rooms_of(site, service, required=False)
-        _lock(
+        lock_resources(
             site,
             practitioner_ids=[appointment.practitioner_id],
             room_ids=rooms,

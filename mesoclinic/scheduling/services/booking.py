@@ -1,5 +1,6 @@
-"""Booking one appointment, and what every booking shares: the overlap re-check, the row
-locks, the bounded retries, the working-time check and the one write of an appointment.
+"""Booking one appointment, and what every booking shares: the overlap re-check (after the
+locks of ``holds``), the bounded retries, the working-time check and the one write of an
+appointment.
 
 Every write runs in one transaction, audited, and is guarded against double booking twice
 over (decision 0033):
@@ -19,11 +20,11 @@ appointments (the patient is still checked), and the reason is audited.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from mesoclinic.accounts.access import Capability, require
@@ -50,6 +51,7 @@ from mesoclinic.scheduling.selectors import (
     service_get,
     site_zone,
 )
+from mesoclinic.scheduling.services.holds import Hold, lock_resources
 
 if TYPE_CHECKING:
     from mesoclinic.accounts.models import Site
@@ -135,21 +137,6 @@ def _practitioner(site: Site, practitioner_id: int, service: Service) -> User:
     return practitioner
 
 
-@dataclass(frozen=True)
-class Hold:
-    """The time one appointment takes (``start`` to ``end``) and holds (buffers included)."""
-
-    start: dt.datetime
-    end: dt.datetime
-    held_from: dt.datetime
-    held_until: dt.datetime
-
-    @classmethod
-    def of(cls, service: Service, start: dt.datetime) -> Hold:
-        end = start + service.duration
-        return cls(start, end, start - service.buffer_before, end + service.buffer_after)
-
-
 def _outside_hours(site: Site, practitioner: User, holds: Sequence[Hold]) -> Hold | None:
     """The first of ``holds`` not wholly in the practitioner's working time, or ``None``.
 
@@ -196,51 +183,6 @@ def _rooms_of(site: Site, service: Service, *, required: bool = True) -> list[in
     if not rooms and required:
         raise Invalid({"room": [f"room: {site} has no active {service.room_type} room."]})
     return rooms
-
-
-def _lock(
-    site: Site,
-    *,
-    practitioner_ids: Iterable[int],
-    room_ids: Iterable[int],
-    patient_id: int,
-    holds: Sequence[Hold],
-) -> None:
-    """Queue this transaction behind others booking the same practitioner, room or patient on
-    the same local days (PostgreSQL; SQLite's IMMEDIATE transaction holds the whole database).
-
-    Transaction-scoped advisory locks, one per (resource, day), all taken in one statement in
-    key order, so two bookings never wait for each other in a cycle, and two bookings of
-    different days or different people never wait at all. Every room a booking could fall back
-    to is locked, so the choice made after the lock stands. The exclusion constraints stay the
-    guard; the locks make the re-check below them exact, so a lost race is a clean 409
-    instead of a constraint violation, and deadlocks do not occur (decision 0033).
-    """
-    if connection.vendor != "postgresql":
-        return
-    zone = site_zone(site)
-    days: set[int] = set()
-    for hold in holds:
-        day = hold.held_from.astimezone(zone).date()
-        last = hold.held_until.astimezone(zone).date()
-        while day <= last:
-            days.add(day.toordinal())
-            day += dt.timedelta(days=1)
-    keys = {_key(_PATIENT, patient_id, 0)}
-    for kind, ids in ((_PRACTITIONER, practitioner_ids), (_ROOM, room_ids)):
-        keys.update(_key(kind, pk, day) for pk in ids for day in days)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k", [sorted(keys)]
-        )
-
-
-_PRACTITIONER, _ROOM, _PATIENT = 1, 2, 3
-
-
-def _key(kind: int, pk: int, day: int) -> int:
-    """One advisory lock key: 4 bits of kind, 35 of id, 24 of day (``date.toordinal()``)."""
-    return (kind << 59) | ((pk & (2**35 - 1)) << 24) | day
 
 
 @dataclass(frozen=True)
@@ -512,7 +454,7 @@ def appointment_book(
 
     def write() -> Appointment:
         rooms = _rooms_of(patient.site, service)
-        _lock(
+        lock_resources(
             patient.site,
             practitioner_ids=[practitioner.pk],
             room_ids=rooms,

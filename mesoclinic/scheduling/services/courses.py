@@ -22,13 +22,11 @@ from mesoclinic.scheduling.services.booking import (
     MAX_SESSIONS,
     MAX_TOLERANCE_DAYS,
     Booking,
-    Hold,
     Placement,
     SlotTaken,
     Want,
     _atomic,
     _choose_rooms,
-    _lock,
     _outside_hours,
     _outside_hours_error,
     _practitioner,
@@ -36,6 +34,7 @@ from mesoclinic.scheduling.services.booking import (
     _start_check,
     _write,
 )
+from mesoclinic.scheduling.services.holds import Hold, lock_resources
 
 
 class SessionUnplaced(Conflict):
@@ -117,7 +116,7 @@ def course_book(
 
     def write() -> Course:
         rooms = _rooms_of(site, service)
-        _lock(
+        lock_resources(
             site,
             practitioner_ids=by_practitioner,
             room_ids=rooms,
