@@ -35,7 +35,6 @@ UNFLAGGED_PRESCRIPTION_ONLY = (
     "jalyn",
     "avodart",
     "propecia",
-    "regaine",
     "botox",
     "azzalure",
     "bocouture",
